@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+// Prints the engine's source files for binding.gyp, read from the CMake targets that the
+// engine areas define, so node-gyp and cmake-js compile the same files:
+//   node native/addon/gyp-sources.js base   → sources built with the baseline flags
+//   node native/addon/gyp-sources.js avx2   → sources of af_*_avx2 targets (-mavx2 -mfma)
+//   node native/addon/gyp-sources.js have-engine → 1 when af_detect and af_shape exist, else 0
+// Paths are printed relative to the package root, one per line (gyp's <!@(...) splits them).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..', '..');
+const kind = process.argv[2] || 'base';
+// Inference libraries only: trainers, tools and tests never go into the addon.
+const wanted = /^af_(common|image|detect|shape|engine)(_avx2)?$/;
+const cmakeFiles = ['CMakeLists.txt', 'native/image/CMakeLists.txt', 'native/detect/CMakeLists.txt',
+  'native/shape/CMakeLists.txt', 'native/engine/CMakeLists.txt'];
+
+const out = [];
+const targets = new Set();
+for (const rel of cmakeFiles) {
+  const file = path.join(root, rel);
+  if (!fs.existsSync(file)) continue;
+  const text = fs.readFileSync(file, 'utf8').replace(/#[^\n]*/g, '');
+  const dir = path.dirname(rel);
+  const re = /add_library\(\s*(af_\w+)\s+(?:STATIC|OBJECT)\s+([^)]*)\)/g;
+  let m;
+  while ((m = re.exec(text)) !== null) {
+    const target = m[1];
+    targets.add(target);
+    if (!wanted.test(target)) continue;
+    const isAvx2 = target.endsWith('_avx2');
+    if ((kind === 'avx2') !== isAvx2) continue;
+    for (const tok of m[2].split(/\s+/)) {
+      if (!/\.(cc|cpp|c)$/.test(tok) || tok.includes('$')) continue;
+      const src = path.posix.join(dir === '.' ? '' : dir, tok);
+      if (fs.existsSync(path.join(root, src))) out.push(src);
+    }
+  }
+}
+// The engine glue needs both model libraries; without them the addon is built without it.
+const haveEngine = targets.has('af_detect') && targets.has('af_shape');
+if (kind === 'have-engine') {
+  process.stdout.write(haveEngine ? '1\n' : '0\n');
+  process.exit(0);
+}
+if (!haveEngine) {
+  for (let i = out.length - 1; i >= 0; i--) if (out[i].startsWith('native/engine/')) out.splice(i, 1);
+}
+// gyp needs at least one entry; an empty avx2 list gets a harmless placeholder.
+if (out.length === 0 && kind === 'avx2') out.push('native/addon/empty_avx2.cc');
+process.stdout.write(out.join('\n') + '\n');
