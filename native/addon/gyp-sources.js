@@ -16,6 +16,7 @@ const wanted = /^af_(common|image|detect|shape|engine)(_avx2)?$/;
 const cmakeFiles = ['CMakeLists.txt', 'native/image/CMakeLists.txt', 'native/detect/CMakeLists.txt',
   'native/shape/CMakeLists.txt', 'native/engine/CMakeLists.txt'];
 
+const x64 = process.arch === 'x64';
 const out = [];
 const targets = new Set();
 for (const rel of cmakeFiles) {
@@ -23,18 +24,22 @@ for (const rel of cmakeFiles) {
   if (!fs.existsSync(file)) continue;
   const text = fs.readFileSync(file, 'utf8').replace(/#[^\n]*/g, '');
   const dir = path.dirname(rel);
-  const re = /add_library\(\s*(af_\w+)\s+(?:STATIC|OBJECT)\s+([^)]*)\)/g;
+  // add_library(af_x STATIC|OBJECT files...) and target_sources(af_x PRIVATE files...)
+  const re = /(add_library|target_sources)\(\s*(af_\w+)\s+(?:STATIC|OBJECT|PRIVATE|PUBLIC)\s+([^)]*)\)/g;
   let m;
   while ((m = re.exec(text)) !== null) {
-    const target = m[1];
-    targets.add(target);
+    const target = m[2];
+    if (m[1] === 'add_library') targets.add(target);
     if (!wanted.test(target)) continue;
-    const isAvx2 = target.endsWith('_avx2');
-    if ((kind === 'avx2') !== isAvx2) continue;
-    for (const tok of m[2].split(/\s+/)) {
+    for (const tok of m[3].split(/\s+/)) {
       if (!/\.(cc|cpp|c)$/.test(tok) || tok.includes('$')) continue;
+      // AVX2 kernels (*_avx2.cc) get their own flags; *_stub.cc stand in for them off x86 only.
+      const isAvx2 = /_avx2\.(cc|cpp|c)$/.test(tok);
+      const isStub = /_stub\.(cc|cpp|c)$/.test(tok);
+      if (x64 ? isStub : isAvx2) continue;
+      if ((kind === 'avx2') !== isAvx2) continue;
       const src = path.posix.join(dir === '.' ? '' : dir, tok);
-      if (fs.existsSync(path.join(root, src))) out.push(src);
+      if (fs.existsSync(path.join(root, src)) && !out.includes(src)) out.push(src);
     }
   }
 }
