@@ -1,0 +1,241 @@
+#include "detect/fhog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "common/cpu.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace af {
+namespace fhog_impl {
+
+namespace {
+constexpr float kPi = 3.14159265358979323846f;
+constexpr float kBinsPerRadian = 18.f / (2.f * kPi);
+
+// atan2 mapped to [0, 2*pi), polynomial on [0, 1] (max error ~1e-5 rad). The SIMD kernels
+// evaluate the same expression in the same order.
+inline void OneGradient(float dx, float dy, float* mag, int32_t* bin, float* frac) {
+  const float ax = std::fabs(dx), ay = std::fabs(dy);
+  const float mx = std::max(std::max(ax, ay), 1e-20f), mn = std::min(ax, ay);
+  const float a = mn / mx;
+  const float s = a * a;
+  float r = ((-0.0464964749f * s + 0.15931422f) * s - 0.327622764f) * s * a + a;
+  if (ay > ax) r = 0.5f * kPi - r;
+  if (dx < 0.f) r = kPi - r;
+  if (dy < 0.f) r = 2.f * kPi - r;
+  const float pos = r * kBinsPerRadian;
+  int32_t b = static_cast<int32_t>(pos);
+  const float f = pos - static_cast<float>(b);
+  if (b >= 18) b -= 18;
+  *mag = std::sqrt(dx * dx + dy * dy);
+  *bin = b;
+  *frac = f;
+}
+}  // namespace
+
+void GradientRangeScalar(const uint8_t* up, const uint8_t* mid, const uint8_t* down, int width,
+                         int x0, int x1, float* mag, int32_t* bin, float* frac) {
+  for (int x = x0; x < x1; ++x) {
+    const int xl = x > 0 ? x - 1 : 0, xr = x + 1 < width ? x + 1 : width - 1;
+    const float dx = static_cast<float>(static_cast<int>(mid[xr]) - static_cast<int>(mid[xl]));
+    const float dy = static_cast<float>(static_cast<int>(down[x]) - static_cast<int>(up[x]));
+    OneGradient(dx, dy, mag + x, bin + x, frac + x);
+  }
+}
+
+void GradientRowScalar(const uint8_t* up, const uint8_t* mid, const uint8_t* down, int width,
+                       float* mag, int32_t* bin, float* frac) {
+  GradientRangeScalar(up, mid, down, width, 0, width, mag, bin, frac);
+}
+
+void GradientRowSse2(const uint8_t* up, const uint8_t* mid, const uint8_t* down, int width,
+                     float* mag, int32_t* bin, float* frac) {
+#if defined(__SSE2__)
+  if (width < 6) return GradientRowScalar(up, mid, down, width, mag, bin, frac);
+  GradientRangeScalar(up, mid, down, width, 0, 1, mag, bin, frac);
+  const __m128i zero = _mm_setzero_si128();
+  const __m128 sign = _mm_set1_ps(-0.f);
+  const __m128 tiny = _mm_set1_ps(1e-20f);
+  const __m128 c0 = _mm_set1_ps(-0.0464964749f), c1 = _mm_set1_ps(0.15931422f),
+               c2 = _mm_set1_ps(0.327622764f);
+  const __m128 half_pi = _mm_set1_ps(0.5f * kPi), pi = _mm_set1_ps(kPi),
+               two_pi = _mm_set1_ps(2.f * kPi), k = _mm_set1_ps(kBinsPerRadian);
+  const __m128i i18 = _mm_set1_epi32(18), i17 = _mm_set1_epi32(17);
+  auto load4 = [&](const uint8_t* p) {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    __m128i b = _mm_cvtsi32_si128(v);
+    b = _mm_unpacklo_epi8(b, zero);
+    b = _mm_unpacklo_epi16(b, zero);
+    return _mm_cvtepi32_ps(b);
+  };
+  int x = 1;
+  for (; x + 4 <= width - 1; x += 4) {
+    const __m128 dx = _mm_sub_ps(load4(mid + x + 1), load4(mid + x - 1));
+    const __m128 dy = _mm_sub_ps(load4(down + x), load4(up + x));
+    const __m128 ax = _mm_andnot_ps(sign, dx), ay = _mm_andnot_ps(sign, dy);
+    const __m128 mx = _mm_max_ps(_mm_max_ps(ax, ay), tiny), mn = _mm_min_ps(ax, ay);
+    const __m128 a = _mm_div_ps(mn, mx);
+    const __m128 s = _mm_mul_ps(a, a);
+    __m128 r = _mm_mul_ps(_mm_sub_ps(_mm_mul_ps(_mm_add_ps(_mm_mul_ps(c0, s), c1), s), c2), s);
+    r = _mm_add_ps(_mm_mul_ps(r, a), a);
+    __m128 m = _mm_cmpgt_ps(ay, ax);
+    r = _mm_or_ps(_mm_and_ps(m, _mm_sub_ps(half_pi, r)), _mm_andnot_ps(m, r));
+    m = _mm_cmplt_ps(dx, _mm_setzero_ps());
+    r = _mm_or_ps(_mm_and_ps(m, _mm_sub_ps(pi, r)), _mm_andnot_ps(m, r));
+    m = _mm_cmplt_ps(dy, _mm_setzero_ps());
+    r = _mm_or_ps(_mm_and_ps(m, _mm_sub_ps(two_pi, r)), _mm_andnot_ps(m, r));
+    const __m128 pos = _mm_mul_ps(r, k);
+    __m128i b = _mm_cvttps_epi32(pos);
+    const __m128 f = _mm_sub_ps(pos, _mm_cvtepi32_ps(b));
+    b = _mm_sub_epi32(b, _mm_and_si128(_mm_cmpgt_epi32(b, i17), i18));
+    _mm_storeu_ps(mag + x, _mm_sqrt_ps(_mm_add_ps(_mm_mul_ps(dx, dx), _mm_mul_ps(dy, dy))));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(bin + x), b);
+    _mm_storeu_ps(frac + x, f);
+  }
+  GradientRangeScalar(up, mid, down, width, x, width, mag, bin, frac);
+#else
+  GradientRowScalar(up, mid, down, width, mag, bin, frac);
+#endif
+}
+
+}  // namespace fhog_impl
+
+int FhogMirrorChannel(int c) {
+  if (c < 18) return (27 - c) % 18;
+  if (c < 27) return 18 + (9 - (c - 18)) % 9;
+  if (c < 31) {
+    static const int kBlock[4] = {2, 3, 0, 1};
+    return 27 + kBlock[c - 27];
+  }
+  return c;
+}
+
+void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
+  const int w = image.width, h = image.height;
+  const int ncx = w > 0 ? w / kFhogCell : 0, ncy = h > 0 ? h / kFhogCell : 0;
+  out->cells_x = ncx;
+  out->cells_y = ncy;
+  out->data.assign(static_cast<size_t>(ncx) * ncy * kFhogStride, 0.f);
+  if (ncx <= 0 || ncy <= 0) {
+    out->cells_x = out->cells_y = 0;
+    return;
+  }
+  if (simd == SimdLevel::kAuto) {
+    simd = UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
+  }
+  auto kernel = &fhog_impl::GradientRowScalar;
+  if (simd == SimdLevel::kAvx2 && CpuHasAvx2()) kernel = &fhog_impl::GradientRowAvx2;
+  else if (simd == SimdLevel::kSse2 || simd == SimdLevel::kAvx2) kernel = &fhog_impl::GradientRowSse2;
+
+  const int used_w = ncx * kFhogCell, used_h = ncy * kFhogCell;
+  const int gx = ncx + 2, gy = ncy + 2;  // histogram grid with one cell of padding each side
+  std::vector<float> hist(static_cast<size_t>(gx) * gy * 18, 0.f);
+  std::vector<float> rowacc(static_cast<size_t>(gx) * 18);
+  std::vector<float> mag(w), frac(w);
+  std::vector<int32_t> bin(w);
+  // Horizontal bilinear tables.
+  std::vector<int32_t> cx0(used_w);
+  std::vector<float> wx1(used_w);
+  for (int x = 0; x < used_w; ++x) {
+    const float xp = (x + 0.5f) / kFhogCell - 0.5f;
+    const int ix = static_cast<int>(std::floor(xp));
+    cx0[x] = ix + 1;
+    wx1[x] = xp - static_cast<float>(ix);
+  }
+  for (int y = 0; y < used_h; ++y) {
+    const uint8_t* up = image.row(y > 0 ? y - 1 : 0);
+    const uint8_t* mid = image.row(y);
+    const uint8_t* down = image.row(y + 1 < h ? y + 1 : h - 1);
+    // The kernel runs over the full width so the last used column sees its true right
+    // neighbour; columns past the cell grid are ignored.
+    kernel(up, mid, down, w, mag.data(), bin.data(), frac.data());
+    std::fill(rowacc.begin(), rowacc.end(), 0.f);
+    for (int x = 0; x < used_w; ++x) {
+      const float m = mag[x];
+      if (m == 0.f) continue;
+      const int b0 = bin[x], b1 = b0 == 17 ? 0 : b0 + 1;
+      const float v1 = m * frac[x], v0 = m - v1;
+      const float w1 = wx1[x], w0 = 1.f - w1;
+      float* c0 = rowacc.data() + cx0[x] * 18;
+      float* c1 = c0 + 18;
+      c0[b0] += v0 * w0;
+      c0[b1] += v1 * w0;
+      c1[b0] += v0 * w1;
+      c1[b1] += v1 * w1;
+    }
+    const float yp = (y + 0.5f) / kFhogCell - 0.5f;
+    const int iy = static_cast<int>(std::floor(yp));
+    const float wy1 = yp - static_cast<float>(iy), wy0 = 1.f - wy1;
+    float* h0 = hist.data() + static_cast<size_t>(iy + 1) * gx * 18;
+    float* h1 = h0 + static_cast<size_t>(gx) * 18;
+    const int n = gx * 18;
+    for (int i = 0; i < n; ++i) {
+      h0[i] += wy0 * rowacc[i];
+      h1[i] += wy1 * rowacc[i];
+    }
+  }
+  // Energy of each real cell (contrast-insensitive histogram), then 2x2 block sums.
+  std::vector<float> energy(static_cast<size_t>(ncx) * ncy);
+  for (int cy = 0; cy < ncy; ++cy) {
+    for (int cx = 0; cx < ncx; ++cx) {
+      const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * 18;
+      float e = 0.f;
+      for (int o = 0; o < 9; ++o) {
+        const float u = hc[o] + hc[o + 9];
+        e += u * u;
+      }
+      energy[static_cast<size_t>(cy) * ncx + cx] = e;
+    }
+  }
+  auto E = [&](int cx, int cy) {
+    cx = cx < 0 ? 0 : (cx >= ncx ? ncx - 1 : cx);
+    cy = cy < 0 ? 0 : (cy >= ncy ? ncy - 1 : cy);
+    return energy[static_cast<size_t>(cy) * ncx + cx];
+  };
+  // block(bx, by) for bx in [-1, ncx-1], by in [-1, ncy-1]; stored at (bx+1, by+1).
+  const int bw = ncx + 1;
+  std::vector<float> inv_norm(static_cast<size_t>(bw) * (ncy + 1));
+  for (int by = -1; by < ncy; ++by) {
+    for (int bx = -1; bx < ncx; ++bx) {
+      const float s = E(bx, by) + E(bx + 1, by) + E(bx, by + 1) + E(bx + 1, by + 1);
+      inv_norm[static_cast<size_t>(by + 1) * bw + bx + 1] = 1.f / std::sqrt(s + 1e-4f);
+    }
+  }
+  for (int cy = 0; cy < ncy; ++cy) {
+    for (int cx = 0; cx < ncx; ++cx) {
+      const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * 18;
+      float n[4];
+      n[0] = inv_norm[static_cast<size_t>(cy + 1) * bw + cx + 1];
+      n[1] = inv_norm[static_cast<size_t>(cy) * bw + cx + 1];
+      n[2] = inv_norm[static_cast<size_t>(cy + 1) * bw + cx];
+      n[3] = inv_norm[static_cast<size_t>(cy) * bw + cx];
+      float* o = out->cell(cx, cy);
+      float t[4] = {0.f, 0.f, 0.f, 0.f};
+      for (int b = 0; b < 18; ++b) {
+        float sum = 0.f;
+        for (int k = 0; k < 4; ++k) {
+          const float v = std::min(hc[b] * n[k], 0.2f);
+          sum += v;
+          t[k] += v;
+        }
+        o[b] = 0.5f * sum;
+      }
+      for (int b = 0; b < 9; ++b) {
+        const float u = hc[b] + hc[b + 9];
+        float sum = 0.f;
+        for (int k = 0; k < 4; ++k) sum += std::min(u * n[k], 0.2f);
+        o[18 + b] = 0.5f * sum;
+      }
+      for (int k = 0; k < 4; ++k) o[27 + k] = 0.2357f * t[k];
+      o[31] = 0.f;
+    }
+  }
+}
+
+}  // namespace af

@@ -1,0 +1,107 @@
+// AVX2 + FMA kernels for FHOG and filter scoring. Compiled with ${AF_AVX2_FLAGS}; called only
+// when af::UseAvx2() is true. Helpers are static so no AVX2 code leaks into baseline callers.
+#include <immintrin.h>
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "detect/fhog.h"
+#include "detect/scan.h"
+
+namespace af {
+namespace fhog_impl {
+
+namespace {
+constexpr float kPi = 3.14159265358979323846f;
+constexpr float kBinsPerRadian = 18.f / (2.f * kPi);
+}  // namespace
+
+void GradientRowAvx2(const uint8_t* up, const uint8_t* mid, const uint8_t* down, int width,
+                     float* mag, int32_t* bin, float* frac) {
+  if (width < 10) return GradientRowScalar(up, mid, down, width, mag, bin, frac);
+  GradientRangeScalar(up, mid, down, width, 0, 1, mag, bin, frac);
+  const __m256 sign = _mm256_set1_ps(-0.f);
+  const __m256 tiny = _mm256_set1_ps(1e-20f);
+  const __m256 c0 = _mm256_set1_ps(-0.0464964749f), c1 = _mm256_set1_ps(0.15931422f),
+               c2 = _mm256_set1_ps(0.327622764f);
+  const __m256 half_pi = _mm256_set1_ps(0.5f * kPi), pi = _mm256_set1_ps(kPi),
+               two_pi = _mm256_set1_ps(2.f * kPi), k = _mm256_set1_ps(kBinsPerRadian);
+  const __m256i i18 = _mm256_set1_epi32(18), i17 = _mm256_set1_epi32(17);
+  const __m256 zero = _mm256_setzero_ps();
+  auto load8 = [](const uint8_t* p) {
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_cvtsi64_si128(v)));
+  };
+  int x = 1;
+  for (; x + 8 <= width - 1; x += 8) {
+    const __m256 dx = _mm256_sub_ps(load8(mid + x + 1), load8(mid + x - 1));
+    const __m256 dy = _mm256_sub_ps(load8(down + x), load8(up + x));
+    const __m256 ax = _mm256_andnot_ps(sign, dx), ay = _mm256_andnot_ps(sign, dy);
+    const __m256 mx = _mm256_max_ps(_mm256_max_ps(ax, ay), tiny), mn = _mm256_min_ps(ax, ay);
+    const __m256 a = _mm256_div_ps(mn, mx);
+    const __m256 s = _mm256_mul_ps(a, a);
+    // Same operation order as the scalar kernel (no fused multiply-add, so results match).
+    __m256 r = _mm256_mul_ps(
+        _mm256_sub_ps(_mm256_mul_ps(_mm256_add_ps(_mm256_mul_ps(c0, s), c1), s), c2), s);
+    r = _mm256_add_ps(_mm256_mul_ps(r, a), a);
+    r = _mm256_blendv_ps(r, _mm256_sub_ps(half_pi, r), _mm256_cmp_ps(ay, ax, _CMP_GT_OQ));
+    r = _mm256_blendv_ps(r, _mm256_sub_ps(pi, r), _mm256_cmp_ps(dx, zero, _CMP_LT_OQ));
+    r = _mm256_blendv_ps(r, _mm256_sub_ps(two_pi, r), _mm256_cmp_ps(dy, zero, _CMP_LT_OQ));
+    const __m256 pos = _mm256_mul_ps(r, k);
+    __m256i b = _mm256_cvttps_epi32(pos);
+    const __m256 f = _mm256_sub_ps(pos, _mm256_cvtepi32_ps(b));
+    b = _mm256_sub_epi32(b, _mm256_and_si256(_mm256_cmpgt_epi32(b, i17), i18));
+    _mm256_storeu_ps(mag + x,
+                     _mm256_sqrt_ps(_mm256_add_ps(_mm256_mul_ps(dx, dx), _mm256_mul_ps(dy, dy))));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(bin + x), b);
+    _mm256_storeu_ps(frac + x, f);
+  }
+  GradientRangeScalar(up, mid, down, width, x, width, mag, bin, frac);
+}
+
+}  // namespace fhog_impl
+
+namespace scan_impl {
+
+void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, float* out) {
+  int x = 0;
+  for (; x + 2 <= nx; x += 2) {
+    const float* h0 = hrow + static_cast<size_t>(x) * kFhogStride;
+    const float* h1 = h0 + kFhogStride;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+    for (int i = 0; i < len; i += 16) {
+      const __m256 f0 = _mm256_loadu_ps(filt + i), f1 = _mm256_loadu_ps(filt + i + 8);
+      a0 = _mm256_fmadd_ps(f0, _mm256_loadu_ps(h0 + i), a0);
+      a1 = _mm256_fmadd_ps(f1, _mm256_loadu_ps(h0 + i + 8), a1);
+      b0 = _mm256_fmadd_ps(f0, _mm256_loadu_ps(h1 + i), b0);
+      b1 = _mm256_fmadd_ps(f1, _mm256_loadu_ps(h1 + i + 8), b1);
+    }
+    __m256 a = _mm256_add_ps(a0, a1), b = _mm256_add_ps(b0, b1);
+    // Horizontal sums of a and b together.
+    __m256 ab = _mm256_hadd_ps(a, b);  // a01 a23 b01 b23 | a45 a67 b45 b67
+    ab = _mm256_hadd_ps(ab, ab);       // a0123 b0123 .. | a4567 b4567 ..
+    const __m128 lo = _mm256_castps256_ps128(ab), hi = _mm256_extractf128_ps(ab, 1);
+    const __m128 s = _mm_add_ps(lo, hi);  // [a, b, a, b]
+    out[x] += _mm_cvtss_f32(s);
+    out[x + 1] += _mm_cvtss_f32(_mm_shuffle_ps(s, s, 1));
+  }
+  for (; x < nx; ++x) {
+    const float* h0 = hrow + static_cast<size_t>(x) * kFhogStride;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+    for (int i = 0; i < len; i += 16) {
+      a0 = _mm256_fmadd_ps(_mm256_loadu_ps(filt + i), _mm256_loadu_ps(h0 + i), a0);
+      a1 = _mm256_fmadd_ps(_mm256_loadu_ps(filt + i + 8), _mm256_loadu_ps(h0 + i + 8), a1);
+    }
+    const __m256 a = _mm256_add_ps(a0, a1);
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+    out[x] += _mm_cvtss_f32(s);
+  }
+}
+
+}  // namespace scan_impl
+}  // namespace af

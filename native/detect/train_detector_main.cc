@@ -1,0 +1,684 @@
+// af_train_detector: trains the HOG face detector (models/detector.afm).
+//
+// Linear SVMs (dual coordinate descent, L1 hinge loss, as in liblinear) on FHOG windows.
+//   Positives: faces of labels/train.jsonl (box from the 90 points, common/face_box.h), jittered
+//     in scale, position and roll, mirrored; components by yaw: 0 frontal, 1 turned (yaw > 0 as
+//     labelled, plus mirrored yaw < 0 faces), 2 = mirror of 1.
+//   Negatives: the face-free photos in negatives/, split by an FNV-1a hash of the file name into
+//     a training part (hash % 5 != 0) and a held-out part (hash % 5 == 0) that is only measured.
+//     Random windows over all pyramid levels, then rounds of hard-negative mining.
+//   Box correction: median offset of matched detections on training faces, per component.
+//   Threshold: lowest score with false positives per training-negative image <= --fp-target,
+//     not below 0; recall reported on labels/val.jsonl.
+// Deterministic for a seed: random draws happen on one thread, parallel loops write per-index
+// results, the SVM solver is sequential.
+#if defined(_OPENMP)
+#include <omp.h>
+#endif
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <dirent.h>
+#include <fstream>
+#include <numeric>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "common/face_box.h"
+#include "common/model_file.h"
+#include "detect/face_detector.h"
+#include "detect/fhog.h"
+#include "detect/scan.h"
+#include "image/image.h"
+#include "train/labels.h"
+
+namespace af {
+namespace {
+
+struct Options {
+  std::string data = "../shared/data";
+  std::string out = "models/detector.afm";
+  std::string card = "models/detector.train.json";
+  uint32_t seed = 1;
+  int threads = 2;
+  int max_images = 0;         // 0 = all training images
+  int rounds = 4;             // hard-negative mining rounds
+  float C = 0.02f;            // SVM cost
+  float pos_weight = 1.f;     // cost multiplier for positives
+  float yaw_frontal = 0.25f;  // |yaw| below this trains the frontal filter
+  float yaw_side = 0.15f;     // |yaw| above this trains the turned filter
+  int side_copies = 3;        // jittered copies per turned face (and per mirror)
+  int neg_random = 60;        // random windows per training negative image
+  int neg_mine = 40;          // mined windows per image per round
+  float fp_target = 0.02f;    // false positives per training-negative image at the threshold
+  float jitter_scale = 0.09f; // log-scale jitter (half a pyramid step is 0.087)
+  float jitter_shift = 4.f;   // window pixels
+  float jitter_roll = 0.15f;  // radians
+  int svm_epochs = 60;
+};
+
+double Now() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+uint32_t Fnv1a(const std::string& s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 16777619u;
+  }
+  return h;
+}
+
+std::vector<std::string> ListDir(const std::string& dir) {
+  std::vector<std::string> names;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), &closedir);
+  if (!d) return names;
+  while (dirent* e = readdir(d.get())) {
+    const std::string n = e->d_name;
+    if (n.size() > 4) {
+      std::string ext = n.substr(n.size() - 4);
+      for (char& c : ext) c = static_cast<char>(std::tolower(c));
+      if (ext == ".jpg" || ext == "jpeg" || ext == ".png" || ext == ".bmp") names.push_back(n);
+    }
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A training window sample spec (drawn serially).
+struct PosSpec {
+  int image = 0;
+  int face = 0;
+  int component = 0;
+  bool mirror = false;
+  float dlog_scale = 0.f, shift_x = 0.f, shift_y = 0.f, roll = 0.f;
+};
+
+// Samples the positive window of `spec` into a (fw+2) x (fh+2) cell patch, computes its FHOG and
+// copies the inner window to `out`.
+void ExtractPositive(const GrayImage& image, const BoxF& face, const PosSpec& spec,
+                     const DetectorModel& m, float* out) {
+  const int pw = (m.filter_w + 2) * m.cell_size, ph = (m.filter_h + 2) * m.cell_size;
+  double s = m.face_size / face.w * std::exp(spec.dlog_scale);  // patch pixels per image pixel
+  double fcx = face.cx(), fcy = face.cy();
+  GrayImage half;
+  const GrayImage* src = &image;
+  double bs = 1.0;
+  while (s / bs < 0.5 && src->width >= 4 && src->height >= 4) {
+    half = HalveImage(*src);
+    src = &half;
+    bs *= 0.5;
+  }
+  const double ss = s / bs;  // relative to *src
+  fcx *= bs;
+  fcy *= bs;
+  // Patch point of the face-box centre.
+  const double pcx = m.cell_size + m.face_left + 0.5 * m.face_size + spec.shift_x;
+  const double pcy = m.cell_size + m.face_top + 0.5 * m.face_size + spec.shift_y;
+  const double cr = std::cos(spec.roll), sr = std::sin(spec.roll);
+  GrayImage patch;
+  patch.width = pw;
+  patch.height = ph;
+  patch.pixels.resize(static_cast<size_t>(pw) * ph);
+  for (int v = 0; v < ph; ++v) {
+    for (int u = 0; u < pw; ++u) {
+      double ox = (u + 0.5 - pcx) / ss, oy = (v + 0.5 - pcy) / ss;
+      if (spec.mirror) ox = -ox;
+      const double ix = fcx + ox * cr - oy * sr - 0.5, iy = fcy + ox * sr + oy * cr - 0.5;
+      const double fx = std::floor(ix), fy = std::floor(iy);
+      const int x0 = static_cast<int>(fx), y0 = static_cast<int>(fy);
+      const double ax = ix - fx, ay = iy - fy;
+      const double p = (1 - ax) * (1 - ay) * src->at_clamped(x0, y0) + ax * (1 - ay) * src->at_clamped(x0 + 1, y0) +
+                       (1 - ax) * ay * src->at_clamped(x0, y0 + 1) + ax * ay * src->at_clamped(x0 + 1, y0 + 1);
+      patch.pixels[static_cast<size_t>(v) * pw + u] = static_cast<uint8_t>(std::min(255.0, std::max(0.0, p + 0.5)));
+    }
+  }
+  FhogImage fh;
+  ComputeFhog(patch, &fh);
+  ExtractWindow(fh, 1, 1, m.filter_w, m.filter_h, out);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Linear SVM, dual coordinate descent (Hsieh et al. 2008), L1 hinge loss, bias as a constant
+// feature of value kBiasFeature.
+constexpr float kBiasFeature = 10.f;
+
+struct SvmResult {
+  std::vector<float> w;
+  float bias = 0.f;
+  int epochs = 0;
+};
+
+float Dot(const float* a, const float* b, size_t n) {
+  float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  for (size_t i = 0; i < n; i += 4) {
+    s0 += a[i] * b[i];
+    s1 += a[i + 1] * b[i + 1];
+    s2 += a[i + 2] * b[i + 2];
+    s3 += a[i + 3] * b[i + 3];
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
+SvmResult TrainSvm(const std::vector<const float*>& x, const std::vector<int8_t>& y, size_t dim,
+                   float c_pos, float c_neg, int max_epochs, uint32_t seed) {
+  const size_t n = x.size();
+  SvmResult r;
+  r.w.assign(dim, 0.f);
+  double wb = 0;  // weight of the bias feature
+  std::vector<float> alpha(n, 0.f), qii(n);
+  for (size_t i = 0; i < n; ++i) qii[i] = Dot(x[i], x[i], dim) + kBiasFeature * kBiasFeature;
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(seed);
+  for (int epoch = 0; epoch < max_epochs; ++epoch) {
+    std::shuffle(order.begin(), order.end(), rng);
+    float pg_max = -1e30f, pg_min = 1e30f;
+    for (size_t k = 0; k < n; ++k) {
+      const size_t i = order[k];
+      const float yi = y[i];
+      const float C = yi > 0 ? c_pos : c_neg;
+      const float g = yi * (Dot(r.w.data(), x[i], dim) + static_cast<float>(wb) * kBiasFeature) - 1.f;
+      float pg = g;
+      if (alpha[i] == 0.f) pg = std::min(g, 0.f);
+      else if (alpha[i] == C) pg = std::max(g, 0.f);
+      pg_max = std::max(pg_max, pg);
+      pg_min = std::min(pg_min, pg);
+      if (pg == 0.f) continue;
+      const float old = alpha[i];
+      alpha[i] = std::min(std::max(old - g / qii[i], 0.f), C);
+      const float d = (alpha[i] - old) * yi;
+      if (d == 0.f) continue;
+      const float* xi = x[i];
+      for (size_t j = 0; j < dim; ++j) r.w[j] += d * xi[j];
+      wb += d * kBiasFeature;
+    }
+    r.epochs = epoch + 1;
+    if (pg_max - pg_min < 0.05f) break;
+  }
+  r.bias = static_cast<float>(wb * kBiasFeature);
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+struct Negatives {
+  std::vector<std::string> train_files, heldout_files;
+  std::vector<GrayImage> train_images;
+};
+
+// Scans one image with the model (component thresholds as set) and returns raw detections,
+// their level boxes and pyramid.
+struct ScanResult {
+  std::vector<PyramidLevel> levels;
+  std::vector<FhogImage> fhogs;
+  std::vector<RawDetection> dets;
+};
+
+void ScanImage(const GrayImage& img, const DetectorModel& m, float min_face, float offset,
+               bool keep_fhog, ScanResult* r) {
+  r->levels = BuildPyramid(img, min_face, m);
+  r->fhogs.clear();
+  r->dets.clear();
+  for (size_t i = 0; i < r->levels.size(); ++i) {
+    FhogImage f;
+    ComputeFhog(r->levels[i].image, &f);
+    ScanLevel(f, m, static_cast<int>(i), offset, true, &r->dets);
+    if (keep_fhog) r->fhogs.push_back(std::move(f));
+  }
+}
+
+// Detections after NMS with scores relative to the component threshold.
+std::vector<Detection> DetectWith(const GrayImage& img, const DetectorModel& m, float offset) {
+  ScanResult r;
+  ScanImage(img, m, 40.f, offset, false, &r);
+  std::vector<BoxF> boxes;
+  std::vector<float> scores;
+  for (const RawDetection& d : r.dets) {
+    const DetectorComponent& c = m.components[d.component];
+    boxes.push_back(CorrectBox(c, WindowToImageBox(m, r.levels[d.level], d.cx + d.sub_x, d.cy + d.sub_y)));
+    scores.push_back(d.response - c.threshold);
+  }
+  std::vector<Detection> out;
+  for (int k : NonMaxSuppression(boxes, scores, m.nms_iou, m.nms_contain)) {
+    out.push_back(Detection{boxes[k], scores[k], r.dets[k].component});
+  }
+  return out;
+}
+
+int Run(const Options& o) {
+  const double t_start = Now();
+#if defined(_OPENMP)
+  omp_set_num_threads(o.threads);
+#endif
+  DetectorModel m;
+  const size_t dim = m.filter_floats();
+
+  std::vector<LabeledImage> train, val;
+  Status s = ReadLabels(o.data + "/labels/train.jsonl", &train);
+  if (!s.ok()) { std::fprintf(stderr, "%s\n", s.message().c_str()); return 1; }
+  s = ReadLabels(o.data + "/labels/val.jsonl", &val);
+  if (!s.ok()) { std::fprintf(stderr, "%s\n", s.message().c_str()); return 1; }
+  if (o.max_images > 0 && static_cast<int>(train.size()) > o.max_images) {
+    // Deterministic subset: every k-th image.
+    std::vector<LabeledImage> sub;
+    const double step = static_cast<double>(train.size()) / o.max_images;
+    for (int i = 0; i < o.max_images; ++i) sub.push_back(train[static_cast<size_t>(i * step)]);
+    train.swap(sub);
+    if (static_cast<int>(val.size()) > o.max_images / 4) val.resize(std::max(50, o.max_images / 4));
+  }
+  std::printf("train images %zu, val images %zu\n", train.size(), val.size());
+
+  // --- positives
+  std::mt19937 rng(o.seed);
+  std::uniform_real_distribution<float> uni(-1.f, 1.f);
+  std::vector<PosSpec> specs;
+  auto jitter = [&](PosSpec p) {
+    p.dlog_scale = o.jitter_scale * uni(rng);
+    p.shift_x = o.jitter_shift * uni(rng);
+    p.shift_y = o.jitter_shift * uni(rng);
+    p.roll = o.jitter_roll * uni(rng);
+    return p;
+  };
+  int n_side_faces = 0, n_front_faces = 0;
+  for (size_t i = 0; i < train.size(); ++i) {
+    for (size_t f = 0; f < train[i].faces.size(); ++f) {
+      const float yaw = train[i].faces[f].yaw;
+      PosSpec p;
+      p.image = static_cast<int>(i);
+      p.face = static_cast<int>(f);
+      if (std::fabs(yaw) < o.yaw_frontal) {
+        ++n_front_faces;
+        p.component = 0;
+        p.mirror = false;
+        specs.push_back(jitter(p));
+        p.mirror = true;
+        specs.push_back(jitter(p));
+      }
+      if (std::fabs(yaw) > o.yaw_side) {
+        ++n_side_faces;
+        p.component = 1;
+        p.mirror = yaw < 0.f;  // mirrored so that every sample looks like yaw > 0
+        for (int k = 0; k < o.side_copies; ++k) specs.push_back(jitter(p));
+      }
+    }
+  }
+  std::printf("positives: %zu windows (%d frontal faces, %d turned faces)\n", specs.size(), n_front_faces,
+              n_side_faces);
+  std::vector<float> pos(specs.size() * dim);
+  {
+    // Group specs by image so each image is decoded once.
+    std::vector<std::vector<int>> by_image(train.size());
+    for (size_t k = 0; k < specs.size(); ++k) by_image[specs[k].image].push_back(static_cast<int>(k));
+    int failed = 0;
+#pragma omp parallel for schedule(dynamic, 16) reduction(+ : failed)
+    for (int i = 0; i < static_cast<int>(train.size()); ++i) {
+      if (by_image[i].empty()) continue;
+      GrayImage img;
+      if (!LoadGrayFile(o.data + "/" + train[i].file, &img).ok()) {
+        ++failed;
+        for (int k : by_image[i]) std::fill_n(pos.data() + k * dim, dim, 0.f);
+        continue;
+      }
+      for (int k : by_image[i]) {
+        const PosSpec& p = specs[k];
+        const BoxF box = FaceBoxFromPoints(train[i].faces[p.face].points);
+        ExtractPositive(img, box, p, m, pos.data() + static_cast<size_t>(k) * dim);
+      }
+    }
+    if (failed) std::printf("warning: %d training images failed to load\n", failed);
+  }
+  std::printf("[%.0fs] positives extracted\n", Now() - t_start);
+
+  // --- negatives
+  Negatives neg;
+  for (const std::string& f : ListDir(o.data + "/negatives")) {
+    (Fnv1a(f) % 5 == 0 ? neg.heldout_files : neg.train_files).push_back(f);
+  }
+  neg.train_images.resize(neg.train_files.size());
+  for (size_t i = 0; i < neg.train_files.size(); ++i) {
+    Status ls = LoadGrayFile(o.data + "/negatives/" + neg.train_files[i], &neg.train_images[i]);
+    if (!ls.ok()) std::printf("warning: %s: %s\n", neg.train_files[i].c_str(), ls.message().c_str());
+  }
+  std::printf("negative images: %zu training, %zu held out\n", neg.train_files.size(), neg.heldout_files.size());
+  std::vector<std::vector<float>> negs;  // one vector per window
+  {
+    // Random windows: draw positions serially from each image's pyramid geometry.
+    struct Draw { int image, level, cx, cy; };
+    std::vector<Draw> draws;
+    for (size_t i = 0; i < neg.train_images.size(); ++i) {
+      if (neg.train_images[i].empty()) continue;
+      const std::vector<PyramidLevel> levels = BuildPyramid(neg.train_images[i], 40.f, m);
+      std::vector<double> cum;
+      double total = 0;
+      for (const PyramidLevel& l : levels) {
+        const int nx = l.image.width / m.cell_size - m.filter_w + 1, ny = l.image.height / m.cell_size - m.filter_h + 1;
+        total += std::max(0, nx) * std::max(0, ny);
+        cum.push_back(total);
+      }
+      if (total <= 0) continue;
+      std::uniform_real_distribution<double> u01(0.0, total);
+      for (int k = 0; k < o.neg_random; ++k) {
+        const double r = u01(rng);
+        const int li = static_cast<int>(std::upper_bound(cum.begin(), cum.end(), r) - cum.begin());
+        const int level = std::min(li, static_cast<int>(levels.size()) - 1);
+        const PyramidLevel& l = levels[level];
+        const int nx = l.image.width / m.cell_size - m.filter_w + 1, ny = l.image.height / m.cell_size - m.filter_h + 1;
+        if (nx <= 0 || ny <= 0) continue;
+        std::uniform_int_distribution<int> ux(0, nx - 1), uy(0, ny - 1);
+        const int cx = ux(rng), cy = uy(rng);
+        draws.push_back(Draw{static_cast<int>(i), level, cx, cy});
+      }
+    }
+    negs.resize(draws.size());
+    std::vector<std::vector<int>> by_image(neg.train_images.size());
+    for (size_t k = 0; k < draws.size(); ++k) by_image[draws[k].image].push_back(static_cast<int>(k));
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < static_cast<int>(by_image.size()); ++i) {
+      if (by_image[i].empty()) continue;
+      const std::vector<PyramidLevel> levels = BuildPyramid(neg.train_images[i], 40.f, m);
+      std::vector<FhogImage> f(levels.size());
+      for (int k : by_image[i]) {
+        const Draw& d = draws[k];
+        if (f[d.level].cells_x == 0) ComputeFhog(levels[d.level].image, &f[d.level]);
+        negs[k].resize(dim);
+        ExtractWindow(f[d.level], d.cx, d.cy, m.filter_w, m.filter_h, negs[k].data());
+      }
+    }
+  }
+  std::printf("[%.0fs] %zu random negative windows\n", Now() - t_start, negs.size());
+
+  // --- training rounds
+  m.components.resize(2);
+  auto train_components = [&](int round) {
+    for (int c = 0; c < 2; ++c) {
+      std::vector<const float*> x;
+      std::vector<int8_t> y;
+      for (size_t k = 0; k < specs.size(); ++k) {
+        if (specs[k].component == c) {
+          x.push_back(pos.data() + k * dim);
+          y.push_back(1);
+        }
+      }
+      const size_t npos = x.size();
+      for (const auto& v : negs) {
+        x.push_back(v.data());
+        y.push_back(-1);
+      }
+      const double t0 = Now();
+      SvmResult r = TrainSvm(x, y, dim, o.C * o.pos_weight, o.C, o.svm_epochs, o.seed + 1000 * round + c);
+      // Training-set figures.
+      int pos_ok = 0, neg_ok = 0;
+      for (size_t i = 0; i < x.size(); ++i) {
+        const float v = Dot(r.w.data(), x[i], dim) + r.bias;
+        if (y[i] > 0 ? v > 0.f : v < 0.f) ++(y[i] > 0 ? pos_ok : neg_ok);
+      }
+      std::printf("  round %d component %d: %zu pos, %zu neg, %d epochs, %.1fs, train recall %.4f, neg "
+                  "rejection %.4f\n",
+                  round, c, npos, x.size() - npos, r.epochs, Now() - t0,
+                  static_cast<double>(pos_ok) / std::max<size_t>(1, npos),
+                  static_cast<double>(neg_ok) / std::max<size_t>(1, x.size() - npos));
+      for (size_t i = 0; i < dim; i += kFhogStride) r.w[i + kFhogChannels] = 0.f;
+      m.components[c].weights = std::move(r.w);
+      m.components[c].bias = r.bias;
+      m.components[c].threshold = 0.f;
+      m.components[c].yaw_center = c == 0 ? 0.f : 0.4f;
+    }
+  };
+  train_components(0);
+  for (int round = 1; round <= o.rounds; ++round) {
+    std::vector<std::vector<std::vector<float>>> mined(neg.train_images.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < static_cast<int>(neg.train_images.size()); ++i) {
+      if (neg.train_images[i].empty()) continue;
+      ScanResult r;
+      ScanImage(neg.train_images[i], m, 40.f, -1.f, true, &r);
+      std::vector<int> idx(r.dets.size());
+      std::iota(idx.begin(), idx.end(), 0);
+      std::stable_sort(idx.begin(), idx.end(),
+                       [&](int a, int b) { return r.dets[a].response > r.dets[b].response; });
+      if (static_cast<int>(idx.size()) > o.neg_mine) idx.resize(o.neg_mine);
+      for (int k : idx) {
+        const RawDetection& d = r.dets[k];
+        std::vector<float> v(dim);
+        ExtractWindow(r.fhogs[d.level], d.cx, d.cy, m.filter_w, m.filter_h, v.data());
+        mined[i].push_back(std::move(v));
+      }
+    }
+    size_t added = 0;
+    for (auto& per : mined) {
+      for (auto& v : per) {
+        negs.push_back(std::move(v));
+        ++added;
+      }
+    }
+    std::printf("[%.0fs] round %d: mined %zu hard negatives (pool %zu)\n", Now() - t_start, round, added, negs.size());
+    if (added == 0) break;
+    train_components(round);
+  }
+  pos.clear();
+  pos.shrink_to_fit();
+  negs.clear();
+  negs.shrink_to_fit();
+
+  // --- the mirrored component
+  DetectorComponent mirrored = m.components[1];
+  mirrored.weights = MirrorFilter(m.components[1].weights, m.filter_w, m.filter_h);
+  mirrored.mirror_of = 1;
+  mirrored.yaw_center = -m.components[1].yaw_center;
+  m.components.push_back(mirrored);
+
+  // --- box correction from training faces (a fixed subset)
+  {
+    const int n = std::min<int>(static_cast<int>(train.size()), 3000);
+    const double step = static_cast<double>(train.size()) / n;
+    std::vector<std::vector<std::array<float, 4>>> per(n);  // component, dx, dy, dlog
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int k = 0; k < n; ++k) {
+      const LabeledImage& li = train[static_cast<size_t>(k * step)];
+      GrayImage img;
+      if (!LoadGrayFile(o.data + "/" + li.file, &img).ok()) continue;
+      const std::vector<Detection> dets = DetectWith(img, m, -0.5f);
+      for (const LabeledFace& f : li.faces) {
+        const BoxF t = FaceBoxFromPoints(f.points);
+        int best = -1;
+        float best_iou = 0.5f;
+        for (size_t d = 0; d < dets.size(); ++d) {
+          const float iou = BoxIoU(t, dets[d].box);
+          if (iou > best_iou) { best_iou = iou; best = static_cast<int>(d); }
+        }
+        if (best < 0) continue;
+        const BoxF& b = dets[best].box;
+        per[k].push_back({static_cast<float>(dets[best].component), (t.cx() - b.cx()) / b.w,
+                          (t.cy() - b.cy()) / b.w, std::log(t.w / b.w)});
+      }
+    }
+    std::vector<std::vector<float>> dx(3), dy(3), dl(3);
+    for (auto& v : per) {
+      for (auto& e : v) {
+        const int c = static_cast<int>(e[0]);
+        // Component 2 is the mirror of 1: fold its horizontal offset.
+        dx[c].push_back(e[1]);
+        dy[c].push_back(e[2]);
+        dl[c].push_back(e[3]);
+      }
+    }
+    auto median = [](std::vector<float> v) {
+      if (v.empty()) return 0.f;
+      std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+      return v[v.size() / 2];
+    };
+    for (int c = 0; c < 3; ++c) {
+      std::printf("box correction component %d from %zu faces:", c, dx[c].size());
+      if (dx[c].size() >= 20) {
+        m.components[c].box_dx = std::max(-0.5f, std::min(0.5f, median(dx[c])));
+        m.components[c].box_dy = std::max(-0.5f, std::min(0.5f, median(dy[c])));
+        m.components[c].box_dlog_side = std::max(-0.5f, std::min(0.5f, median(dl[c])));
+      }
+      std::printf(" dx %.4f dy %.4f dlog %.4f\n", m.components[c].box_dx, m.components[c].box_dy,
+                  m.components[c].box_dlog_side);
+    }
+    // Keep the mirrored pair symmetric.
+    const float sym_dx = 0.5f * (m.components[1].box_dx - m.components[2].box_dx);
+    const float sym_dy = 0.5f * (m.components[1].box_dy + m.components[2].box_dy);
+    const float sym_dl = 0.5f * (m.components[1].box_dlog_side + m.components[2].box_dlog_side);
+    m.components[1].box_dx = sym_dx;
+    m.components[2].box_dx = -sym_dx;
+    m.components[1].box_dy = m.components[2].box_dy = sym_dy;
+    m.components[1].box_dlog_side = m.components[2].box_dlog_side = sym_dl;
+  }
+
+  // --- threshold: false positives on training negatives, recall on val
+  auto negative_scores = [&](const std::vector<GrayImage>& images) {
+    std::vector<std::vector<float>> sc(images.size());
+#pragma omp parallel for schedule(dynamic, 1)
+    for (int i = 0; i < static_cast<int>(images.size()); ++i) {
+      if (images[i].empty()) continue;
+      for (const Detection& d : DetectWith(images[i], m, -1.f)) sc[i].push_back(d.score);
+    }
+    return sc;
+  };
+  auto fppi = [](const std::vector<std::vector<float>>& sc, float t) {
+    size_t n = 0;
+    for (const auto& v : sc) for (float s : v) n += s > t;
+    return sc.empty() ? 0.0 : static_cast<double>(n) / sc.size();
+  };
+  const std::vector<std::vector<float>> train_neg_scores = negative_scores(neg.train_images);
+  std::vector<float> val_best;  // best matching score per labelled val face (-inf when missed)
+  std::vector<float> val_iou;
+  {
+    std::vector<std::vector<std::pair<float, float>>> per(val.size());
+#pragma omp parallel for schedule(dynamic, 8)
+    for (int i = 0; i < static_cast<int>(val.size()); ++i) {
+      GrayImage img;
+      if (!LoadGrayFile(o.data + "/" + val[i].file, &img).ok()) continue;
+      const std::vector<Detection> dets = DetectWith(img, m, -1.f);
+      for (const LabeledFace& f : val[i].faces) {
+        const BoxF t = FaceBoxFromPoints(f.points);
+        float best = -1e30f, iou_at = 0.f;
+        for (const Detection& d : dets) {
+          const float iou = BoxIoU(t, d.box);
+          if (iou >= 0.5f && d.score > best) { best = d.score; iou_at = iou; }
+        }
+        per[i].push_back({best, iou_at});
+      }
+    }
+    for (auto& v : per) for (auto& e : v) { val_best.push_back(e.first); val_iou.push_back(e.second); }
+  }
+  auto recall = [&](float t) {
+    size_t n = 0;
+    for (float s : val_best) n += s > t;
+    return val_best.empty() ? 0.0 : static_cast<double>(n) / val_best.size();
+  };
+  float thr = 0.f;
+  for (float t = -1.f; t <= 2.f; t += 0.01f) {
+    if (fppi(train_neg_scores, t) <= o.fp_target) { thr = t; break; }
+  }
+  thr = std::max(thr, 0.f);
+  std::printf("threshold table (t: val recall, train-negative FP/image):\n");
+  for (float t = -0.5f; t <= 1.01f; t += 0.25f) std::printf("  %.2f: %.4f %.4f\n", t, recall(t), fppi(train_neg_scores, t));
+  for (DetectorComponent& c : m.components) c.threshold = thr;
+  const double val_recall = recall(thr);
+  double mean_iou = 0;
+  int n_iou = 0;
+  for (size_t i = 0; i < val_best.size(); ++i) {
+    if (val_best[i] > thr) { mean_iou += val_iou[i]; ++n_iou; }
+  }
+  mean_iou = n_iou ? mean_iou / n_iou : 0;
+  const double train_fppi = fppi(train_neg_scores, thr);
+  // Held-out negatives: measured only (never used to choose anything above).
+  std::vector<GrayImage> heldout(neg.heldout_files.size());
+  for (size_t i = 0; i < heldout.size(); ++i) LoadGrayFile(o.data + "/negatives/" + neg.heldout_files[i], &heldout[i]);
+  // Thresholds are now folded into the components, so scores are relative to 0.
+  std::vector<std::vector<float>> held_scores(heldout.size());
+#pragma omp parallel for schedule(dynamic, 1)
+  for (int i = 0; i < static_cast<int>(heldout.size()); ++i) {
+    if (heldout[i].empty()) continue;
+    for (const Detection& d : DetectWith(heldout[i], m, 0.f)) held_scores[i].push_back(d.score);
+  }
+  const double held_fppi = fppi(held_scores, 0.f);
+  std::printf("threshold %.3f: val recall %.4f (mean IoU %.3f), FP/image train negatives %.4f, held-out %.4f\n",
+              thr, val_recall, mean_iou, train_fppi, held_fppi);
+
+  // --- write
+  const std::vector<uint8_t> file = SerializeDetectorFile(m);
+  {
+    DetectorModel check;
+    Status vs = ParseDetectorFile(file.data(), file.size(), &check);
+    if (!vs.ok()) { std::fprintf(stderr, "internal: %s\n", vs.message().c_str()); return 1; }
+  }
+  std::ofstream(o.out, std::ios::binary).write(reinterpret_cast<const char*>(file.data()),
+                                                static_cast<std::streamsize>(file.size()));
+  const double secs = Now() - t_start;
+  std::ofstream card(o.card);
+  card << "{\n  \"model\": \"" << o.out << "\",\n  \"bytes\": " << file.size() << ",\n  \"crc32\": " << Crc32(file.data(), file.size())
+       << ",\n  \"seed\": " << o.seed << ",\n  \"threads\": " << o.threads
+       << ",\n  \"parameters\": {\"max_images\": " << o.max_images << ", \"rounds\": " << o.rounds << ", \"C\": " << o.C
+       << ", \"pos_weight\": " << o.pos_weight << ", \"yaw_frontal\": " << o.yaw_frontal << ", \"yaw_side\": " << o.yaw_side
+       << ", \"side_copies\": " << o.side_copies << ", \"neg_random\": " << o.neg_random << ", \"neg_mine\": " << o.neg_mine
+       << ", \"fp_target\": " << o.fp_target << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_shift\": " << o.jitter_shift
+       << ", \"jitter_roll\": " << o.jitter_roll << ", \"svm_epochs\": " << o.svm_epochs
+       << ", \"filter_cells\": [" << m.filter_w << ", " << m.filter_h << "], \"face_in_window\": [" << m.face_left << ", " << m.face_top << ", " << m.face_size
+       << "], \"pyramid_step\": " << m.pyramid_step << ", \"pad_cells\": " << m.pad_cells << "},\n"
+       << "  \"data\": {\"train_images\": " << train.size() << ", \"positive_windows\": " << specs.size()
+       << ", \"frontal_faces\": " << n_front_faces << ", \"turned_faces\": " << n_side_faces << ", \"val_faces\": " << val_best.size() << "},\n"
+       << "  \"figures\": {\"threshold\": " << thr << ", \"val_recall_iou50\": " << val_recall << ", \"val_mean_iou\": " << mean_iou
+       << ", \"fp_per_image_train_negatives\": " << train_fppi << ", \"fp_per_image_heldout_negatives\": " << held_fppi
+       << ", \"train_seconds\": " << static_cast<int>(secs) << "},\n"
+       << "  \"components\": [";
+  for (size_t c = 0; c < m.components.size(); ++c) {
+    const DetectorComponent& k = m.components[c];
+    card << (c ? ", " : "") << "{\"mirror_of\": " << k.mirror_of << ", \"yaw_center\": " << k.yaw_center << ", \"bias\": " << k.bias
+         << ", \"box_correction\": [" << k.box_dx << ", " << k.box_dy << ", " << k.box_dlog_side << "]}";
+  }
+  card << "],\n  \"notes\": \"Negatives split by FNV-1a(file name) % 5: 0 = held out (evaluation only), else training.\",\n";
+  card << "  \"negatives_train\": [";
+  for (size_t i = 0; i < neg.train_files.size(); ++i) card << (i ? ", " : "") << "\"" << neg.train_files[i] << "\"";
+  card << "],\n  \"negatives_heldout\": [";
+  for (size_t i = 0; i < neg.heldout_files.size(); ++i) card << (i ? ", " : "") << "\"" << neg.heldout_files[i] << "\"";
+  card << "]\n}\n";
+  std::printf("wrote %s (%zu bytes) in %.0f s\n", o.out.c_str(), file.size(), secs);
+  return 0;
+}
+
+}  // namespace
+}  // namespace af
+
+int main(int argc, char** argv) {
+  af::Options o;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "missing value for %s\n", a.c_str());
+      return 2;
+    }
+    const char* v = argv[++i];
+    if (a == "--data") o.data = v;
+    else if (a == "--out") o.out = v;
+    else if (a == "--card") o.card = v;
+    else if (a == "--seed") o.seed = static_cast<uint32_t>(std::strtoul(v, nullptr, 10));
+    else if (a == "--threads") o.threads = std::max(1, std::atoi(v));
+    else if (a == "--max-images") o.max_images = std::atoi(v);
+    else if (a == "--rounds") o.rounds = std::atoi(v);
+    else if (a == "--C") o.C = std::strtof(v, nullptr);
+    else if (a == "--pos-weight") o.pos_weight = std::strtof(v, nullptr);
+    else if (a == "--yaw-frontal") o.yaw_frontal = std::strtof(v, nullptr);
+    else if (a == "--yaw-side") o.yaw_side = std::strtof(v, nullptr);
+    else if (a == "--side-copies") o.side_copies = std::atoi(v);
+    else if (a == "--neg-random") o.neg_random = std::atoi(v);
+    else if (a == "--neg-mine") o.neg_mine = std::atoi(v);
+    else if (a == "--fp-target") o.fp_target = std::strtof(v, nullptr);
+    else if (a == "--svm-epochs") o.svm_epochs = std::atoi(v);
+    else {
+      std::fprintf(stderr, "unknown option %s\n", a.c_str());
+      return 2;
+    }
+  }
+  return af::Run(o);
+}
