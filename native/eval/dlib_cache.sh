@@ -42,18 +42,18 @@ run() {  # output-file command...
 
 case " $what " in *" all "*|*" shape "*|*" detector "*)
   # the box-convention mapping is fitted on these (both tools need it)
-  LIST="$lists/train.txt" run train_scores_up1.jsonl "$scores" --upsample 1 --adjust 0 --list "$LIST"
+  LIST="$lists/train.txt"; run train_scores_up1.jsonl "$scores" --upsample 1 --adjust 0 --list "$LIST"
 esac
 case " $what " in *" all "*|*" shape "*)
   # landmarks on dlib's own HOG boxes (upsample 1 ≈ 40 px faces, as our min_face_size 40)
-  LIST="$lists/val.txt" run val_up1.jsonl "$peer" --upsample 1 $(cat "$lists/val.txt")
-  LIST="$lists/imm.txt" run imm_up1.jsonl "$peer" --upsample 1 $(cat "$lists/imm.txt")
-  LIST="$lists/caltech.txt" run caltech_up1.jsonl "$peer" --upsample 1 $(cat "$lists/caltech.txt")
+  LIST="$lists/val.txt"; run val_up1.jsonl "$peer" --upsample 1 $(cat "$lists/val.txt")
+  LIST="$lists/imm.txt"; run imm_up1.jsonl "$peer" --upsample 1 $(cat "$lists/imm.txt")
+  LIST="$lists/caltech.txt"; run caltech_up1.jsonl "$peer" --upsample 1 $(cat "$lists/caltech.txt")
 esac
 case " $what " in *" all "*|*" detector "*)
   for up in 0 1; do
     for set in caltech dlib_examples negatives; do
-      LIST="$lists/$set.txt" run "${set}_scores_up$up.jsonl" "$scores" --upsample $up --adjust -1 --list "$LIST"
+      LIST="$lists/$set.txt"; run "${set}_scores_up$up.jsonl" "$scores" --upsample $up --adjust -1 --list "$LIST"
     done
   done
 esac
