@@ -1,0 +1,352 @@
+// af_eval_detector: face detection accuracy of our detector beside dlib's HOG detector (cached
+// dlib_peer_scores output), same images, same matching rule, same smallest face size.
+//
+//   af_eval_detector [--data DIR] [--detector FILE] [--dlib-cache DIR] [--adjust T] [--json OUT]
+//                    [--limit N]
+//
+// Sets (docs/evaluation.md):
+//   caltech        eval/caltech: a detection matches a face when its box contains both eyes and
+//                  the mouth and its width is 1.5-4x the eye distance; eye distance >= 20 px
+//                  required, smaller faces optional (matches to them are ignored).
+//   dlib_examples  eval/dlib_examples/{training,testing}.xml: IoU >= 0.5; the hand boxes are in
+//                  dlib's convention, so for ours they are mapped to the face-box convention with
+//                  the mapping fitted on labels/train.jsonl (never on eval data).
+//   negatives      the held-out part of negatives/ (the detector trainer's FNV-1a % 5 == 0 rule):
+//                  false positives per image.
+// Settings: ours min_face_size 40 vs dlib --upsample 1, ours 80 vs dlib --upsample 0.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/face_box.h"
+#include "eval/eval_data.h"
+#include "eval/json_lite.h"
+#include "eval/metrics.h"
+#include "eval/ours.h"
+#include "image/image.h"
+#include "train/labels.h"
+
+namespace af {
+namespace eval {
+namespace {
+
+struct Options {
+  std::string data = "../shared/data";
+  std::string detector = "models/detector.afm";
+  std::string dlib_cache = "build-eval/dlib";
+  std::string json_out;
+  float adjust = -1.0f;  // our threshold_adjust when listing candidates (curve below default)
+  size_t limit = 0;
+};
+
+bool ParseArgs(int argc, char** argv, Options* o) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (i + 1 >= argc) return false;
+    const std::string v = argv[++i];
+    if (a == "--data") o->data = v;
+    else if (a == "--detector") o->detector = v;
+    else if (a == "--dlib-cache") o->dlib_cache = v;
+    else if (a == "--json") o->json_out = v;
+    else if (a == "--adjust") o->adjust = std::strtof(v.c_str(), nullptr);
+    else if (a == "--limit") o->limit = std::strtoul(v.c_str(), nullptr, 10);
+    else return false;
+  }
+  return o->adjust <= 0.f;
+}
+
+// A candidate detection from either system, in that system's own box convention.
+struct Cand {
+  BoxF box;
+  float score;
+};
+
+// Ground truth of one image, in a form each matching rule understands.
+struct Truth {
+  std::vector<CaltechFace> caltech;  // caltech rule
+  std::vector<BoxF> boxes;           // IoU rule (in the convention of the system being scored)
+  std::vector<bool> required;        // per face (either list)
+};
+
+bool CaltechMatches(const BoxF& b, const CaltechFace& f) {
+  auto inside = [&](const PointF& p) { return p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h; };
+  const float d = f.eye_distance();
+  return inside(f.left_eye) && inside(f.right_eye) && inside(f.mouth) && b.w >= 1.5f * d && b.w <= 4.f * d;
+}
+
+// Match quality of candidate box vs face k (higher is better), or < 0 when not a match.
+float Quality(const Truth& t, size_t k, const BoxF& b) {
+  if (!t.caltech.empty()) {
+    const CaltechFace& f = t.caltech[k];
+    if (!CaltechMatches(b, f)) return -1;
+    const float cx = (f.left_eye.x + f.right_eye.x + f.mouth.x) / 3, cy = (f.left_eye.y + f.right_eye.y + f.mouth.y) / 3;
+    return 1.f / (1.f + std::hypot(b.cx() - cx, b.cy() - cy));
+  }
+  const float iou = BoxIoU(b, t.boxes[k]);
+  return iou >= 0.5f ? iou : -1;
+}
+
+size_t FaceCount(const Truth& t) { return t.caltech.empty() ? t.boxes.size() : t.caltech.size(); }
+
+// Greedy matching in descending score order (PASCAL VOC style): each face takes at most one
+// detection; a second detection on a matched required face is a false positive; detections on
+// optional faces are ignored.
+void MatchImage(const Truth& t, std::vector<Cand> cands, std::vector<ScoredDet>* out) {
+  std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
+  const size_t n = FaceCount(t);
+  std::vector<bool> taken(n, false);
+  for (const Cand& c : cands) {
+    int best = -1;
+    float best_q = -1;
+    bool optional_hit = false;
+    for (size_t k = 0; k < n; ++k) {
+      const float q = Quality(t, k, c.box);
+      if (q < 0) continue;
+      if (!t.required[k]) { optional_hit = true; continue; }
+      if (!taken[k] && q > best_q) { best_q = q; best = static_cast<int>(k); }
+    }
+    if (best >= 0) {
+      taken[best] = true;
+      out->push_back(ScoredDet{c.score, 1});
+    } else {
+      out->push_back(ScoredDet{c.score, optional_hit ? -1 : 0});
+    }
+  }
+}
+
+struct Setting {
+  const char* name;
+  float our_min_face;
+  int dlib_upsample;
+};
+const Setting kSettings[] = {{"min face 40 / dlib upsample 1", 40.f, 1},
+                             {"min face 80 / dlib upsample 0", 80.f, 0}};
+
+struct ResultRow {
+  std::string set, system, setting;
+  DetCurve curve;
+  int images_with_fp = 0;  // negatives only
+  double ms_per_image = 0;
+};
+
+class Runner {
+ public:
+  explicit Runner(const Options& o) : o_(o) {}
+
+  int Main() {
+    Status st = FitMap();
+    if (!st.ok()) return Fail(st);
+    if (Ours::Available()) {
+      st = ours_.Load(o_.detector, "");
+      if (!st.ok()) return Fail(st);
+    } else {
+      std::cerr << "note: built without af_detect: dlib rows only\n";
+    }
+    st = LoadSets();
+    if (!st.ok()) return Fail(st);
+    for (const Setting& s : kSettings) {
+      for (const std::string& set : {std::string("caltech"), std::string("dlib_examples"), std::string("negatives")}) {
+        st = RunDlib(set, s);
+        if (!st.ok()) return Fail(st);
+        if (ours_.has_detector()) RunOurs(set, s);
+      }
+    }
+    Print();
+    if (!o_.json_out.empty()) {
+      std::ofstream out(o_.json_out);
+      out << Json() << "\n";
+      if (!out) return Fail(Status(ErrorCode::kInternal, "cannot write " + o_.json_out));
+      std::cout << "\nsummary written to " << o_.json_out << "\n";
+    }
+    return 0;
+  }
+
+ private:
+  int Fail(const Status& st) {
+    std::cerr << "af_eval_detector: " << st.message() << "\n";
+    return 1;
+  }
+
+  Status FitMap() {
+    std::vector<LabeledImage> train;
+    Status st = ReadLabels(o_.data + "/labels/train.jsonl", &train);
+    if (!st.ok()) return st;
+    std::map<std::string, PeerImage> dets;
+    st = ReadPeerJsonl(o_.dlib_cache + "/train_scores_up1.jsonl", &dets);
+    if (!st.ok()) return st;
+    return FitBoxMap(train, dets, &map_);
+  }
+
+  Status LoadSets() {
+    std::vector<CaltechImage> cal;
+    Status st = ReadCaltech(o_.data, &cal);
+    if (!st.ok()) return st;
+    for (const CaltechImage& ci : cal) {
+      Truth t;
+      t.caltech = ci.faces;
+      for (const CaltechFace& f : ci.faces) t.required.push_back(f.eye_distance() >= 20.f);
+      sets_["caltech"].push_back({ci.file, t});
+    }
+    for (const char* xml : {"eval/dlib_examples/training.xml", "eval/dlib_examples/testing.xml"}) {
+      std::vector<XmlImage> imgs;
+      st = ReadDlibXml(o_.data, xml, &imgs);
+      if (!st.ok()) return st;
+      for (const XmlImage& xi : imgs) {
+        Truth t;
+        for (const XmlBox& b : xi.boxes) {
+          t.boxes.push_back(b.box);
+          t.required.push_back(!b.ignore);
+        }
+        sets_["dlib_examples"].push_back({xi.file, t});
+      }
+    }
+    std::ifstream list(o_.dlib_cache + "/lists/negatives.txt");
+    std::string file;
+    while (std::getline(list, file)) {
+      if (IsHeldOutNegative(BaseName(file))) sets_["negatives"].push_back({file, Truth()});
+    }
+    if (sets_["negatives"].empty()) {
+      return Status(ErrorCode::kInvalidParameter, "no held-out negatives (is " + o_.dlib_cache + "/lists/negatives.txt there?)");
+    }
+    return Status::Ok();
+  }
+
+  size_t Count(const std::string& set) const {
+    const size_t n = sets_.at(set).size();
+    return o_.limit ? std::min(n, o_.limit) : n;
+  }
+
+  void Score(const std::string& set, const std::string& system, const Setting& s,
+             const std::vector<std::vector<Cand>>& cands, bool ours, double ms) {
+    const auto& images = sets_.at(set);
+    std::vector<ScoredDet> dets;
+    int faces = 0, with_fp = 0;
+    for (size_t i = 0; i < cands.size(); ++i) {
+      Truth t = images[i].second;
+      if (ours && !t.boxes.empty()) {
+        for (BoxF& b : t.boxes) b = map_.ToOurs(b);  // hand boxes are in dlib's convention
+      }
+      for (const bool r : t.required) faces += r;
+      const size_t before = dets.size();
+      MatchImage(t, cands[i], &dets);
+      bool fp = false;
+      for (size_t k = before; k < dets.size(); ++k) fp |= dets[k].label == 0 && dets[k].score >= 0;
+      with_fp += fp;
+    }
+    ResultRow row{set, system, s.name, ComputeCurve(dets, faces, static_cast<int>(cands.size())), with_fp,
+                  cands.empty() ? 0 : ms / cands.size()};
+    rows_.push_back(row);
+  }
+
+  Status RunDlib(const std::string& set, const Setting& s) {
+    std::map<std::string, PeerImage> cache;
+    const std::string path = o_.dlib_cache + "/" + set + "_scores_up" + std::to_string(s.dlib_upsample) + ".jsonl";
+    Status st = ReadPeerJsonl(path, &cache);
+    if (!st.ok()) return st;
+    std::vector<std::vector<Cand>> cands(Count(set));
+    double ms = 0;
+    for (size_t i = 0; i < cands.size(); ++i) {
+      const auto it = cache.find(sets_.at(set)[i].first);
+      if (it == cache.end()) return Status(ErrorCode::kInvalidParameter, path + " lacks " + sets_.at(set)[i].first);
+      for (const PeerFace& f : it->second.faces) cands[i].push_back(Cand{f.box, f.score});
+      ms += it->second.detect_ms;
+    }
+    Score(set, "dlib HOG", s, cands, false, ms);
+    return Status::Ok();
+  }
+
+  void RunOurs(const std::string& set, const Setting& s) {
+    std::vector<std::vector<Cand>> cands(Count(set));
+    double ms = 0;
+    for (size_t i = 0; i < cands.size(); ++i) {
+      GrayImage img;
+      const std::string& file = sets_.at(set)[i].first;
+      Status st = LoadGrayFile(o_.data + "/" + file, &img);
+      if (!st.ok()) {
+        std::cerr << "skip " << file << ": " << st.message() << "\n";
+        continue;
+      }
+      const auto t0 = std::chrono::steady_clock::now();
+      const std::vector<OurDetection> dets = ours_.Detect(img, s.our_min_face, o_.adjust);
+      ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+      for (const OurDetection& d : dets) cands[i].push_back(Cand{d.box, d.score});
+    }
+    Score(set, "ours", s, cands, true, ms);
+  }
+
+  void Print() const {
+    std::cout << "# af_eval_detector\n\n"
+              << "detector: " << (ours_.has_detector() ? o_.detector : "-")
+              << "; candidates down to our score " << o_.adjust << " and dlib adjust_threshold -1\n"
+              << "dlib box -> face box mapping (train split, " << map_.fitted_on << " faces): cx += "
+              << Fmt(map_.ox) << " w, cy += " << Fmt(map_.oy) << " w, side = " << Fmt(map_.s) << " w\n\n";
+    std::vector<std::vector<std::string>> t = {{"set", "system", "setting", "images", "faces",
+                                                "R@0FP/10img", "R@1FP/10img", "R@5FP/10img", "AP",
+                                                "R@default", "FP/img@default", "ms/img"}};
+    for (const ResultRow& r : rows_) {
+      if (r.set == "negatives") continue;
+      t.push_back({r.set, r.system, r.setting, std::to_string(r.curve.images), std::to_string(r.curve.faces),
+                   Fmt(r.curve.recall_at_fp[0], 3), Fmt(r.curve.recall_at_fp[1], 3),
+                   Fmt(r.curve.recall_at_fp[2], 3), Fmt(r.curve.ap, 3), Fmt(r.curve.recall_default, 3),
+                   Fmt(r.curve.fp_per_image_default, 3), Fmt(r.ms_per_image, 1)});
+    }
+    std::cout << FormatTable(t);
+    std::cout << "\nheld-out negatives (no faces): false positives at the default threshold\n\n";
+    std::vector<std::vector<std::string>> n = {{"system", "setting", "images", "FP/img", "images with a FP", "ms/img"}};
+    for (const ResultRow& r : rows_) {
+      if (r.set != "negatives") continue;
+      n.push_back({r.system, r.setting, std::to_string(r.curve.images), Fmt(r.curve.fp_per_image_default, 3),
+                   std::to_string(r.images_with_fp), Fmt(r.ms_per_image, 1)});
+    }
+    std::cout << FormatTable(n);
+  }
+
+  std::string Json() const {
+    JsonWriter w;
+    w.BeginObject();
+    w.Key("tool").String("af_eval_detector");
+    w.Key("our_threshold_adjust").Number(o_.adjust);
+    w.Key("box_map").BeginObject().Key("ox").Number(map_.ox).Key("oy").Number(map_.oy);
+    w.Key("s").Number(map_.s).Key("fitted_on_train_faces").Int(map_.fitted_on).EndObject();
+    w.Key("rows").BeginArray();
+    for (const ResultRow& r : rows_) {
+      w.BeginObject();
+      w.Key("set").String(r.set).Key("system").String(r.system).Key("setting").String(r.setting);
+      w.Key("curve");
+      WriteCurve(&w, r.curve);
+      if (r.set == "negatives") w.Key("images_with_fp").Int(r.images_with_fp);
+      w.Key("ms_per_image").Number(r.ms_per_image);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+    return w.str();
+  }
+
+  const Options& o_;
+  BoxMap map_;
+  Ours ours_;
+  std::map<std::string, std::vector<std::pair<std::string, Truth>>> sets_;
+  std::vector<ResultRow> rows_;
+};
+
+}  // namespace
+}  // namespace eval
+}  // namespace af
+
+int main(int argc, char** argv) {
+  af::eval::Options options;
+  if (!af::eval::ParseArgs(argc, argv, &options)) {
+    std::cerr << "usage: af_eval_detector [--data DIR] [--detector FILE] [--dlib-cache DIR] [--adjust T<=0]\n"
+                 "                        [--json OUT] [--limit N]\n";
+    return 2;
+  }
+  return af::eval::Runner(options).Main();
+}
