@@ -66,7 +66,8 @@
           "libraries": ["-lpng16", "-ljpeg", "-lz"]
         }],
         ["OS=='linux'", {
-          "ldflags": ["-Wl,--exclude-libs,ALL", "-Wl,--as-needed"]
+          "ldflags": ["-Wl,--exclude-libs,ALL", "-Wl,--as-needed",
+                      "-Wl,--version-script=<(module_root_dir)/native/addon/exports.map"]
         }]
       ]
     }
