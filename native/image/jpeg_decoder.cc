@@ -1,21 +1,39 @@
 // JPEG through libjpeg-turbo. libjpeg reports fatal errors with longjmp, so the setjmp regions
 // below are small C-style functions with no live C++ objects that need destruction.
+//
+// CONVENTION
+//   - Gray output asks libjpeg for JCS_GRAYSCALE: for YCbCr files that is the Y plane (chroma is
+//     entropy-decoded but never IDCT'd or upsampled), for RGB files libjpeg's BT.601 conversion,
+//     whose constants pixel_convert.h shares.
+//   - CMYK and YCCK files are taken as Adobe-inverted (what Photoshop and every other writer of
+//     4-component JPEGs produces): R = C*K/255 etc. on the stored values.
+//   - A file that ends before its image data is complete FAILS (ImageDecodeFailed, "truncated
+//     JPEG"): libjpeg would only warn and pad the rest with grey, and a half-grey photo gives
+//     garbage faces. Other libjpeg warnings (extraneous bytes before a marker, etc.) are
+//     tolerated: many cameras write them and the image is fine.
+//   - At most kMaxScans scans: a progressive file with thousands of full-image scans is a
+//     known CPU-exhaustion input.
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
 
 #include <jpeglib.h>
+#include <jerror.h>
 
 #include "image/decoders.h"
+#include "image/pixel_convert.h"
 
 namespace af {
 namespace decoders {
 namespace {
 
+constexpr int kMaxScans = 500;
+
 struct JpegErrorManager {
   jpeg_error_mgr pub;
   jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  bool premature_end;
 };
 
 void OnJpegError(j_common_ptr cinfo) {
@@ -24,7 +42,21 @@ void OnJpegError(j_common_ptr cinfo) {
   longjmp(err->jump, 1);
 }
 
-void OnJpegMessage(j_common_ptr, int) {}  // silence warnings on stderr
+// Warnings are not printed; the one that means "the file is cut short" is remembered.
+void OnJpegMessage(j_common_ptr cinfo, int level) {
+  auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
+  if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) err->premature_end = true;
+}
+
+void OnJpegProgress(j_common_ptr cinfo) {
+  if (!cinfo->is_decompressor) return;
+  auto* dinfo = reinterpret_cast<j_decompress_ptr>(cinfo);
+  if (dinfo->input_scan_number > kMaxScans) {
+    auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
+    std::snprintf(err->message, JMSG_LENGTH_MAX, "more than %d scans", kMaxScans);
+    longjmp(err->jump, 1);
+  }
+}
 
 // Returns 0 on success, 1 on a libjpeg error (message filled).
 int ReadHeaderC(const uint8_t* data, size_t size, unsigned* w, unsigned* h, char* message) {
@@ -33,10 +65,11 @@ int ReadHeaderC(const uint8_t* data, size_t size, unsigned* w, unsigned* h, char
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
+  err.premature_end = false;
   if (setjmp(err.jump)) {
     std::memcpy(message, err.message, JMSG_LENGTH_MAX);
     jpeg_destroy_decompress(&cinfo);
-    return 1;
+    return err.premature_end ? 2 : 1;
   }
   jpeg_create_decompress(&cinfo);
   jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
@@ -52,15 +85,27 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
             unsigned expect_h, char* message) {
   jpeg_decompress_struct cinfo;
   JpegErrorManager err;
+  jpeg_progress_mgr progress;
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
+  err.premature_end = false;
   if (setjmp(err.jump)) {
-    std::memcpy(message, err.message, JMSG_LENGTH_MAX);
+    // An error after the data ran out (e.g. a table read from the fake EOI libjpeg inserts) is
+    // reported as the truncation it really is.
+    const bool truncated = err.premature_end;
+    if (truncated) {
+      std::snprintf(message, JMSG_LENGTH_MAX, "the file ends early (then: %s)", err.message);
+    } else {
+      std::memcpy(message, err.message, JMSG_LENGTH_MAX);
+    }
     jpeg_destroy_decompress(&cinfo);
-    return 1;
+    return truncated ? 2 : 1;
   }
   jpeg_create_decompress(&cinfo);
+  std::memset(&progress, 0, sizeof(progress));
+  progress.progress_monitor = OnJpegProgress;
+  cinfo.progress = &progress;
   jpeg_mem_src(&cinfo, data, static_cast<unsigned long>(size));
   jpeg_read_header(&cinfo, TRUE);
   const bool cmyk = cinfo.jpeg_color_space == JCS_CMYK || cinfo.jpeg_color_space == JCS_YCCK;
@@ -95,18 +140,17 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
     // Adobe CMYK JPEGs are stored inverted: each channel value is already 255 - ink.
     for (unsigned x = 0; x < expect_w; ++x) {
       const unsigned c = src[4 * x], m = src[4 * x + 1], y = src[4 * x + 2], k = src[4 * x + 3];
-      const unsigned r = c * k / 255, g = m * k / 255, b = y * k / 255;
-      if (channels == 1) {
-        dst[x] = static_cast<uint8_t>((r * 77 + g * 150 + b * 29 + 128) >> 8);
-      } else {
-        dst[3 * x] = static_cast<uint8_t>(r);
-        dst[3 * x + 1] = static_cast<uint8_t>(g);
-        dst[3 * x + 2] = static_cast<uint8_t>(b);
-      }
+      pixels::Put(dst, x, channels, static_cast<uint8_t>((c * k + 127) / 255),
+                  static_cast<uint8_t>((m * k + 127) / 255),
+                  static_cast<uint8_t>((y * k + 127) / 255));
     }
   }
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
+  if (err.premature_end) {
+    std::snprintf(message, JMSG_LENGTH_MAX, "the file ends before the image data is complete");
+    return 2;
+  }
   return 0;
 }
 
@@ -115,7 +159,12 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
 Status ReadJpegHeader(const uint8_t* data, size_t size, ImageHeader* header) {
   unsigned w = 0, h = 0;
   char message[JMSG_LENGTH_MAX] = {0};
-  if (ReadHeaderC(data, size, &w, &h, message) != 0) {
+  const int rc = ReadHeaderC(data, size, &w, &h, message);
+  if (rc == 2) {
+    return Status(ErrorCode::kImageDecodeFailed,
+                  std::string("truncated JPEG: the file ends inside its headers (") + message + ")");
+  }
+  if (rc != 0) {
     return Status(ErrorCode::kImageDecodeFailed, std::string("corrupt JPEG header: ") + message);
   }
   header->format = ImageFormat::kJpeg;
@@ -129,7 +178,11 @@ Status DecodeJpeg(const uint8_t* data, size_t size, int channels, uint8_t* out) 
   Status s = ReadJpegHeader(data, size, &header);
   if (!s.ok()) return s;
   char message[JMSG_LENGTH_MAX] = {0};
-  if (DecodeC(data, size, channels, out, header.width, header.height, message) != 0) {
+  const int rc = DecodeC(data, size, channels, out, header.width, header.height, message);
+  if (rc == 2) {
+    return Status(ErrorCode::kImageDecodeFailed, std::string("truncated JPEG: ") + message);
+  }
+  if (rc != 0) {
     return Status(ErrorCode::kImageDecodeFailed, std::string("corrupt JPEG data: ") + message);
   }
   return Status::Ok();
