@@ -253,6 +253,7 @@ std::vector<Detection> DetectWith(const GrayImage& img, const DetectorModel& m, 
 }
 
 int Run(const Options& o) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);
   const double t_start = Now();
 #if defined(_OPENMP)
   omp_set_num_threads(o.threads);

@@ -1,0 +1,182 @@
+// Detector model format: round trip, and every kind of damage is refused with kModelInvalid
+// (never a crash). Detection is deterministic and independent of the thread count.
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "../check.h"
+#include "common/model_file.h"
+#include "detect/face_detector.h"
+#include "detect/scan.h"
+
+using namespace af;
+
+namespace {
+
+DetectorModel MakeModel(uint32_t seed) {
+  DetectorModel m;
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> nd(0.f, 0.05f);
+  for (int c = 0; c < 3; ++c) {
+    DetectorComponent k;
+    k.mirror_of = c == 2 ? 1 : -1;
+    k.bias = -1.5f + 0.1f * c;
+    k.threshold = 0.25f;
+    k.box_dx = 0.01f * c;
+    k.box_dy = -0.02f;
+    k.box_dlog_side = 0.03f;
+    k.weights.assign(m.filter_floats(), 0.f);
+    for (size_t i = 0; i < k.weights.size(); ++i) {
+      if (i % kFhogStride != kFhogChannels) k.weights[i] = nd(rng);
+    }
+    m.components.push_back(k);
+  }
+  return m;
+}
+
+// Rewraps a (possibly modified) payload with a valid container, so the payload checks are hit.
+std::vector<uint8_t> Wrap(const std::vector<uint8_t>& payload, uint32_t version = kDetectorFormatVersion) {
+  ModelHeader h;
+  h.kind = ModelKind::kFaceDetector;
+  h.format_version = version;
+  return WriteModelFile(h, payload);
+}
+
+bool Refused(const std::vector<uint8_t>& file) {
+  std::shared_ptr<const FaceDetector> d;
+  const Status s = FaceDetector::LoadFromMemory(file.data(), file.size(), &d);
+  return !s.ok() && s.code() == ErrorCode::kModelInvalid && d == nullptr;
+}
+
+void TestRoundTrip() {
+  const DetectorModel m = MakeModel(1);
+  const std::vector<uint8_t> file = SerializeDetectorFile(m);
+  DetectorModel back;
+  CHECK(ParseDetectorFile(file.data(), file.size(), &back).ok());
+  CHECK(back.components.size() == 3);
+  CHECK(back.components[1].weights == m.components[1].weights);
+  CHECK(back.components[2].mirror_of == 1);
+  CHECK(back.components[0].bias == m.components[0].bias);
+  CHECK(SerializeDetectorFile(back) == file);
+  std::shared_ptr<const FaceDetector> d;
+  CHECK(FaceDetector::LoadFromMemory(file.data(), file.size(), &d).ok() && d != nullptr);
+  CHECK(file.size() < 2u * 1024 * 1024);
+}
+
+void TestDamage() {
+  const DetectorModel m = MakeModel(2);
+  const std::vector<uint8_t> file = SerializeDetectorFile(m);
+  const std::vector<uint8_t> payload = SerializeDetectorPayload(m);
+  // Truncated anywhere (container and payload).
+  int refused = 0, tried = 0;
+  for (size_t n = 0; n < file.size(); n += (n < 200 ? 1 : 997)) {
+    ++tried;
+    refused += Refused(std::vector<uint8_t>(file.begin(), file.begin() + n));
+  }
+  CHECK(refused == tried);
+  refused = tried = 0;
+  for (size_t n = 0; n < payload.size(); n += (n < 200 ? 1 : 997)) {
+    ++tried;
+    refused += Refused(Wrap(std::vector<uint8_t>(payload.begin(), payload.begin() + n)));
+  }
+  CHECK(refused == tried);
+  // A flipped payload byte breaks the checksum.
+  std::vector<uint8_t> bad = file;
+  bad[100] ^= 0x40;
+  CHECK(Refused(bad));
+  // Wrong kind.
+  ModelHeader h;
+  h.kind = ModelKind::kShapePredictor;
+  h.format_version = 1;
+  CHECK(Refused(WriteModelFile(h, payload)));
+  // Unknown format version.
+  CHECK(Refused(Wrap(payload, 99)));
+  // Trailing bytes.
+  std::vector<uint8_t> longer = payload;
+  longer.push_back(0);
+  CHECK(Refused(Wrap(longer)));
+  // Non-finite weight / geometry / parameters.
+  auto with = [&](size_t offset, float v) {
+    std::vector<uint8_t> p = payload;
+    std::memcpy(p.data() + offset, &v, 4);
+    return Wrap(p);
+  };
+  const size_t comp0 = 12 * 4;  // header is 12 four-byte fields
+  CHECK(Refused(with(comp0 + 7 * 4 + 40, std::numeric_limits<float>::quiet_NaN())));
+  CHECK(Refused(with(comp0 + 2 * 4, std::numeric_limits<float>::infinity())));  // bias
+  CHECK(Refused(with(7 * 4, 500.f)));   // face size larger than the window
+  CHECK(Refused(with(8 * 4, 1.5f)));    // pyramid step
+  CHECK(Refused(with(comp0 + 6 * 4, 3.f)));  // box correction out of range
+  auto with_u32 = [&](size_t offset, uint32_t v) {
+    std::vector<uint8_t> p = payload;
+    std::memcpy(p.data() + offset, &v, 4);
+    return Wrap(p);
+  };
+  CHECK(Refused(with_u32(0, 4)));            // cell size
+  CHECK(Refused(with_u32(4, 32)));           // channels
+  CHECK(Refused(with_u32(8, 1000)));         // filter width
+  CHECK(Refused(with_u32(11 * 4, 0)));       // no components
+  CHECK(Refused(with_u32(11 * 4, 4)));       // more components than bytes
+  CHECK(Refused(with_u32(11 * 4, 0xFFFFFFFFu)));
+  CHECK(Refused(with_u32(comp0, 5)));        // mirror of a later component
+  // Unmodified payload is accepted by the same path (the helpers are not refusing everything).
+  CHECK(!Refused(Wrap(payload)));
+  // Missing file.
+  std::shared_ptr<const FaceDetector> d;
+  CHECK(FaceDetector::LoadFromFile("/nonexistent/detector.afm", &d).code() == ErrorCode::kModelInvalid);
+  // Random garbage never crashes and is refused.
+  std::mt19937 rng(9);
+  int garbage_refused = 0;
+  for (int k = 0; k < 200; ++k) {
+    std::vector<uint8_t> g = file;
+    for (int j = 0; j < 4; ++j) g[rng() % g.size()] = static_cast<uint8_t>(rng());
+    garbage_refused += Refused(g) || g == file;
+  }
+  CHECK(garbage_refused == 200);
+}
+
+void TestDeterminism() {
+  const DetectorModel m = MakeModel(3);
+  const std::vector<uint8_t> file = SerializeDetectorFile(m);
+  std::shared_ptr<const FaceDetector> d;
+  CHECK(FaceDetector::LoadFromMemory(file.data(), file.size(), &d).ok());
+  if (!d) return;
+  GrayImage img;
+  img.width = 320;
+  img.height = 240;
+  img.pixels.resize(320 * 240);
+  std::mt19937 rng(5);
+  for (auto& p : img.pixels) p = static_cast<uint8_t>(rng());
+  DetectOptions o;
+  o.threshold_adjust = -3.f;  // random weights: force some detections
+  const std::vector<Detection> a = d->Detect(img, o);
+  const std::vector<Detection> b = d->Detect(img, o);
+  o.threads = 2;
+  const std::vector<Detection> c = d->Detect(img, o);
+  CHECK(!a.empty());
+  bool same = a.size() == b.size() && a.size() == c.size();
+  for (size_t i = 0; same && i < a.size(); ++i) {
+    same = a[i].box.x == b[i].box.x && a[i].score == b[i].score && a[i].box.x == c[i].box.x &&
+           a[i].score == c[i].score && a[i].component == c[i].component;
+  }
+  CHECK(same);
+  // Sorted by area, largest first; boxes square; scores above the threshold.
+  bool sorted = true;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (i > 0 && a[i].box.area() > a[i - 1].box.area()) sorted = false;
+    if (std::fabs(a[i].box.w - a[i].box.h) > 1e-3f || a[i].score <= -3.f) sorted = false;
+  }
+  CHECK(sorted);
+  // Empty image: no detections.
+  CHECK(d->Detect(GrayImage{}, DetectOptions{}).empty());
+}
+
+}  // namespace
+
+int main() {
+  TestRoundTrip();
+  TestDamage();
+  TestDeterminism();
+  return af_test::finish();
+}
