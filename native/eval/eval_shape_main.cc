@@ -451,6 +451,14 @@ class Runner {
     spec.subset_names = {"all faces"};
     for (int i = 0; i < kNumPoints; ++i) spec.points.push_back(SharedPoint{i, {i}, {}, "", true});
     for (const auto& m : Shared68To90()) spec.points[m.second].dlib = {m.first};
+    // The teacher labels carry LeftPupil/RightPupil swapped (LeftPupil on the image-RIGHT eye,
+    // against layout.md). Evaluation follows the contract: such label pupils are swapped back.
+    int labels_swapped = 0, ours_swapped = 0, ours_checked = 0;
+    auto pupil_swapped = [](const std::vector<PointF>& p) {
+      float lx = 0, rx = 0;
+      for (int i = 0; i < 8; ++i) { lx += p[37 + i].x / 8; rx += p[45 + i].x / 8; }
+      return std::fabs(p[88].x - rx) < std::fabs(p[88].x - lx);
+    };
     std::vector<FaceRecord> records;
     size_t face_index = 0;
     std::vector<std::vector<double>> part_nme(Parts90().size());
@@ -466,12 +474,18 @@ class Runner {
         FaceRecord r;
         r.file = li.file;
         r.truth = ToVector(f.points);
+        if (pupil_swapped(r.truth)) {
+          std::swap(r.truth[88], r.truth[89]);
+          ++labels_swapped;
+        }
         r.truth_full = r.truth;
         r.norm = std::hypot(f.points[45].x - f.points[37].x, f.points[45].y - f.points[37].y);
         const BoxF truth_box = FaceBoxFromPoints(f.points);
         if (ours_.has_shape()) {
           if (const OurDetection* d = BestIoU(dets, truth_box, 0.3f)) {
             r.ours_full = ours_.Predict(img, d->box);
+            ++ours_checked;
+            ours_swapped += pupil_swapped(ToVector(r.ours_full));
             r.ours_det = Extract(spec, ToVector(r.ours_full), false);
             for (size_t p = 0; p < Parts90().size(); ++p) {
               const PartRange& part = Parts90()[p];
@@ -496,6 +510,13 @@ class Runner {
       }
     }
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << "\npupil order (layout.md: LeftPupil = iris of the image-left eye): label faces with the\n"
+              << "pupils swapped (corrected before scoring): " << labels_swapped << " of " << records.size()
+              << "; our predictions with LeftPupil on the image-right eye: " << ours_swapped << " of "
+              << ours_checked << "\n";
+    json_.Key("val_pupil_order").BeginObject().Key("labels_swapped").Int(labels_swapped);
+    json_.Key("label_faces").Int(static_cast<long long>(records.size()));
+    json_.Key("ours_swapped").Int(ours_swapped).Key("ours_checked").Int(ours_checked).EndObject();
     Finish(spec, records, has_pointbox, secs);
     if (!part_nme[0].empty()) {
       std::cout << "\nval, ours on our detector's boxes, NME per part:\n\n";
