@@ -83,6 +83,10 @@ Status CheckLimits(const ImageHeader& h, const ImageLimits& limits) {
 namespace {
 Status DecodeInto(const uint8_t* data, size_t size, const ImageLimits& limits, int channels,
                   int* width, int* height, std::vector<uint8_t>* pixels) {
+  // A reused output never keeps a previous image after a failure.
+  *width = 0;
+  *height = 0;
+  pixels->clear();
   ImageHeader header;
   Status s = ReadImageHeader(data, size, &header);
   if (!s.ok()) return s;

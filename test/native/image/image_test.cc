@@ -293,6 +293,16 @@ void TestJpeg() {
   std::printf("  jpeg-cmyk vs reference: mean |diff| %.2f\n", cmad);
   CHECK(cmyk.width == 61 && cmad < 3);
   CHECK(MeanAbsDiff(cmyk_gray.pixels, gref.pixels) < 3);
+  // With a real K channel (R = C*K/255 matters), and the same data stored as YCCK.
+  for (const char* f : {"jpeg-cmyk-k.jpg", "jpeg-ycck.jpg"}) {
+    RgbImage c;
+    GrayImage cg;
+    CHECK(Rgb(Load(f), &c).ok() && Gray(Load(f), &cg).ok());
+    const double m = MeanAbsDiff(c.pixels, ref.pixels);
+    std::printf("  %s vs reference: mean |diff| %.2f\n", f, m);
+    CHECK(c.width == 61 && c.height == 47 && m < 3);
+    CHECK(MeanAbsDiff(cg.pixels, gref.pixels) < 3);
+  }
 
   // Truncated files fail: libjpeg would pad the missing part with grey and only warn.
   ExpectError("jpeg-truncated", Load("jpeg-truncated.jpg"), ErrorCode::kImageDecodeFailed,
@@ -397,6 +407,11 @@ void TestLimits() {
   ExpectError("bmp 20000x20000", MakeBmp(20000, 20000, 24, 0, 0, std::vector<uint8_t>(64)),
               ErrorCode::kImageDecodeFailed, "needs 1200000000 bytes of pixel data");
   CHECK(g_max_alloc < (1u << 20));
+  // A reused output is emptied by a failed decode.
+  GrayImage reused;
+  CHECK(Gray(Load("bmp-rgb24.bmp"), &reused).ok() && !reused.empty());
+  CHECK(!Gray(Load("bmp-truncated.bmp"), &reused).ok() && reused.empty() &&
+        reused.pixels.empty());
   // The tracker does see real decodes (so the checks above can fail).
   GrayImage ok;
   g_max_alloc = 0;
