@@ -8,6 +8,7 @@
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#include <xmmintrin.h>
 #endif
 
 namespace af {
@@ -136,7 +137,7 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
   const int used_w = ncx * kFhogCell, used_h = ncy * kFhogCell;
   const int gx = ncx + 2, gy = ncy + 2;  // histogram grid with one cell of padding each side
   std::vector<float> hist(static_cast<size_t>(gx) * gy * 18, 0.f);
-  std::vector<float> rowacc(static_cast<size_t>(gx) * 18);
+  std::vector<float> rowacc(static_cast<size_t>(gx) * 18), rowacc2(rowacc.size());
   std::vector<float> mag(w), frac(w);
   std::vector<int32_t> bin(w);
   // Horizontal bilinear tables.
@@ -145,7 +146,7 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
   for (int x = 0; x < used_w; ++x) {
     const float xp = (x + 0.5f) / kFhogCell - 0.5f;
     const int ix = static_cast<int>(std::floor(xp));
-    cx0[x] = ix + 1;
+    cx0[x] = (ix + 1) * 18;
     wx1[x] = xp - static_cast<float>(ix);
   }
   for (int y = 0; y < used_h; ++y) {
@@ -155,19 +156,25 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
     // The kernel runs over the full width so the last used column sees its true right
     // neighbour; columns past the cell grid are ignored.
     kernel(up, mid, down, w, mag.data(), bin.data(), frac.data());
+    // Two accumulators (even / odd pixels) break the store-to-load dependency between
+    // neighbouring pixels that usually hit the same bins.
     std::fill(rowacc.begin(), rowacc.end(), 0.f);
-    for (int x = 0; x < used_w; ++x) {
+    std::fill(rowacc2.begin(), rowacc2.end(), 0.f);
+    auto put = [&](float* acc, int x) {
       const float m = mag[x];
-      if (m == 0.f) continue;
       const int b0 = bin[x], b1 = b0 == 17 ? 0 : b0 + 1;
       const float v1 = m * frac[x], v0 = m - v1;
       const float w1 = wx1[x], w0 = 1.f - w1;
-      float* c0 = rowacc.data() + cx0[x] * 18;
+      float* c0 = acc + cx0[x];
       float* c1 = c0 + 18;
       c0[b0] += v0 * w0;
       c0[b1] += v1 * w0;
       c1[b0] += v0 * w1;
       c1[b1] += v1 * w1;
+    };
+    for (int x = 0; x < used_w; x += 2) {  // used_w is a multiple of 8
+      put(rowacc.data(), x);
+      put(rowacc2.data(), x + 1);
     }
     const float yp = (y + 0.5f) / kFhogCell - 0.5f;
     const int iy = static_cast<int>(std::floor(yp));
@@ -176,8 +183,9 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
     float* h1 = h0 + static_cast<size_t>(gx) * 18;
     const int n = gx * 18;
     for (int i = 0; i < n; ++i) {
-      h0[i] += wy0 * rowacc[i];
-      h1[i] += wy1 * rowacc[i];
+      const float r = rowacc[i] + rowacc2[i];
+      h0[i] += wy0 * r;
+      h1[i] += wy1 * r;
     }
   }
   // Energy of each real cell (contrast-insensitive histogram), then 2x2 block sums.
@@ -216,6 +224,37 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
       n[2] = inv_norm[static_cast<size_t>(cy + 1) * bw + cx];
       n[3] = inv_norm[static_cast<size_t>(cy) * bw + cx];
       float* o = out->cell(cx, cy);
+#if defined(__SSE2__)
+      if (simd != SimdLevel::kScalar) {
+        // Lanes hold 28 values: 18 signed bins, 9 unsigned bins, one spare.
+        alignas(16) float tmp[28];
+        for (int q = 0; q < 18; ++q) tmp[q] = hc[q];
+        for (int q = 0; q < 9; ++q) tmp[18 + q] = hc[q] + hc[q + 9];
+        tmp[27] = 0.f;
+        const __m128 cap = _mm_set1_ps(0.2f);
+        const __m128 low2 = _mm_castsi128_ps(_mm_set_epi32(0, 0, -1, -1));
+        __m128 acc[7], tk[4];
+        for (int j = 0; j < 7; ++j) acc[j] = _mm_setzero_ps();
+        for (int k = 0; k < 4; ++k) {
+          const __m128 nk = _mm_set1_ps(n[k]);
+          __m128 ts = _mm_setzero_ps();
+          for (int j = 0; j < 7; ++j) {
+            const __m128 v = _mm_min_ps(_mm_mul_ps(_mm_load_ps(tmp + 4 * j), nk), cap);
+            acc[j] = _mm_add_ps(acc[j], v);
+            if (j < 4) ts = _mm_add_ps(ts, v);
+            else if (j == 4) ts = _mm_add_ps(ts, _mm_and_ps(v, low2));
+          }
+          tk[k] = ts;
+        }
+        const __m128 half = _mm_set1_ps(0.5f);
+        for (int j = 0; j < 7; ++j) _mm_storeu_ps(o + 4 * j, _mm_mul_ps(acc[j], half));
+        _MM_TRANSPOSE4_PS(tk[0], tk[1], tk[2], tk[3]);
+        const __m128 t = _mm_add_ps(_mm_add_ps(tk[0], tk[1]), _mm_add_ps(tk[2], tk[3]));
+        _mm_storeu_ps(o + 27, _mm_mul_ps(t, _mm_set1_ps(0.2357f)));
+        o[31] = 0.f;
+        continue;
+      }
+#endif
       float t[4] = {0.f, 0.f, 0.f, 0.f};
       for (int b = 0; b < 18; ++b) {
         float sum = 0.f;

@@ -65,8 +65,49 @@ void GradientRowAvx2(const uint8_t* up, const uint8_t* mid, const uint8_t* down,
 
 namespace scan_impl {
 
+namespace {
+inline float HSum(__m256 a) {
+  __m128 s = _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+  s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+  s = _mm_add_ss(s, _mm_shuffle_ps(s, s, 1));
+  return _mm_cvtss_f32(s);
+}
+}  // namespace
+
 void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, float* out) {
   int x = 0;
+  // Four window positions share each filter load.
+  for (; x + 4 <= nx; x += 4) {
+    const float* h0 = hrow + static_cast<size_t>(x) * kFhogStride;
+    const float* h1 = h0 + kFhogStride;
+    const float* h2 = h1 + kFhogStride;
+    const float* h3 = h2 + kFhogStride;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(),
+           a3 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(),
+           b3 = _mm256_setzero_ps();
+    for (int i = 0; i < len; i += 16) {
+      const __m256 f0 = _mm256_loadu_ps(filt + i), f1 = _mm256_loadu_ps(filt + i + 8);
+      a0 = _mm256_fmadd_ps(f0, _mm256_loadu_ps(h0 + i), a0);
+      a1 = _mm256_fmadd_ps(f0, _mm256_loadu_ps(h1 + i), a1);
+      a2 = _mm256_fmadd_ps(f0, _mm256_loadu_ps(h2 + i), a2);
+      a3 = _mm256_fmadd_ps(f0, _mm256_loadu_ps(h3 + i), a3);
+      b0 = _mm256_fmadd_ps(f1, _mm256_loadu_ps(h0 + i + 8), b0);
+      b1 = _mm256_fmadd_ps(f1, _mm256_loadu_ps(h1 + i + 8), b1);
+      b2 = _mm256_fmadd_ps(f1, _mm256_loadu_ps(h2 + i + 8), b2);
+      b3 = _mm256_fmadd_ps(f1, _mm256_loadu_ps(h3 + i + 8), b3);
+    }
+    a0 = _mm256_add_ps(a0, b0);
+    a1 = _mm256_add_ps(a1, b1);
+    a2 = _mm256_add_ps(a2, b2);
+    a3 = _mm256_add_ps(a3, b3);
+    // Reduce four vectors to four sums at once.
+    const __m256 p01 = _mm256_hadd_ps(a0, a1);   // a0 pairs, a1 pairs (per 128-bit half)
+    const __m256 p23 = _mm256_hadd_ps(a2, a3);
+    const __m256 q = _mm256_hadd_ps(p01, p23);   // [s0 s1 s2 s3] per half
+    const __m128 r = _mm_add_ps(_mm256_castps256_ps128(q), _mm256_extractf128_ps(q, 1));
+    _mm_storeu_ps(out + x, _mm_add_ps(_mm_loadu_ps(out + x), r));
+  }
   for (; x + 2 <= nx; x += 2) {
     const float* h0 = hrow + static_cast<size_t>(x) * kFhogStride;
     const float* h1 = h0 + kFhogStride;
