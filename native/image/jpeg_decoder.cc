@@ -7,10 +7,13 @@
 //     whose constants pixel_convert.h shares.
 //   - CMYK and YCCK files are taken as Adobe-inverted (what Photoshop and every other writer of
 //     4-component JPEGs produces): R = C*K/255 etc. on the stored values.
-//   - A file that ends before its image data is complete FAILS (ImageDecodeFailed, "truncated
-//     JPEG"): libjpeg would only warn and pad the rest with grey, and a half-grey photo gives
-//     garbage faces. Other libjpeg warnings (extraneous bytes before a marker, etc.) are
-//     tolerated: many cameras write them and the image is fine.
+//   - A file whose coded data ends before every block is decoded FAILS (ImageDecodeFailed,
+//     "truncated JPEG"): the end of the file (JWRN_JPEG_EOF) or a marker (JWRN_HIT_MARKER) where
+//     more data was needed. libjpeg would only warn and pad the rest with grey, and a half-grey
+//     photo gives garbage faces. Other libjpeg warnings (extraneous bytes before a marker, bad
+//     Huffman codes, resync) are tolerated: damaged-but-mostly-fine camera files have them.
+//   - A sequential Huffman file too small to hold one bit per block is refused from its header
+//     (it could only decode as "truncated" after its buffers were allocated).
 //   - At most kMaxScans scans: a progressive file with thousands of full-image scans is a
 //     known CPU-exhaustion input.
 #include <csetjmp>
@@ -33,6 +36,7 @@ struct JpegErrorManager {
   jpeg_error_mgr pub;
   jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  char last_warning[JMSG_LENGTH_MAX];
   bool premature_end;
 };
 
@@ -42,10 +46,15 @@ void OnJpegError(j_common_ptr cinfo) {
   longjmp(err->jump, 1);
 }
 
-// Warnings are not printed; the one that means "the file is cut short" is remembered.
+// Warnings are not printed; the two that mean "the coded data ran out before every block was
+// decoded" (end of file, or a marker where more entropy-coded bits were needed) are remembered.
 void OnJpegMessage(j_common_ptr cinfo, int level) {
   auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
-  if (level < 0 && cinfo->err->msg_code == JWRN_JPEG_EOF) err->premature_end = true;
+  if (level < 0 && (cinfo->err->msg_code == JWRN_JPEG_EOF ||
+                    cinfo->err->msg_code == JWRN_HIT_MARKER) && !err->premature_end) {
+    err->premature_end = true;
+    (*cinfo->err->format_message)(cinfo, err->last_warning);  // the first one says why
+  }
 }
 
 void OnJpegProgress(j_common_ptr cinfo) {
@@ -59,13 +68,17 @@ void OnJpegProgress(j_common_ptr cinfo) {
 }
 
 // Returns 0 on success, 1 on a libjpeg error (message filled).
-int ReadHeaderC(const uint8_t* data, size_t size, unsigned* w, unsigned* h, char* message) {
+// *min_bytes: for sequential Huffman files, a lower bound on the file size their blocks need
+// (every block of every component costs at least one bit: its DC code); 0 otherwise.
+int ReadHeaderC(const uint8_t* data, size_t size, unsigned* w, unsigned* h,
+                unsigned long long* min_bytes, char* message) {
   jpeg_decompress_struct cinfo;
   JpegErrorManager err;
   cinfo.err = jpeg_std_error(&err.pub);
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
   err.premature_end = false;
+  err.last_warning[0] = '\0';
   if (setjmp(err.jump)) {
     std::memcpy(message, err.message, JMSG_LENGTH_MAX);
     jpeg_destroy_decompress(&cinfo);
@@ -76,6 +89,15 @@ int ReadHeaderC(const uint8_t* data, size_t size, unsigned* w, unsigned* h, char
   jpeg_read_header(&cinfo, TRUE);
   *w = cinfo.image_width;
   *h = cinfo.image_height;
+  *min_bytes = 0;
+  if (!cinfo.progressive_mode && !cinfo.arith_code) {
+    unsigned long long blocks = 0;
+    for (int c = 0; c < cinfo.num_components; ++c) {
+      blocks += static_cast<unsigned long long>(cinfo.comp_info[c].width_in_blocks) *
+                cinfo.comp_info[c].height_in_blocks;
+    }
+    *min_bytes = blocks / 8;
+  }
   jpeg_destroy_decompress(&cinfo);
   return 0;
 }
@@ -90,6 +112,7 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
   err.premature_end = false;
+  err.last_warning[0] = '\0';
   if (setjmp(err.jump)) {
     // An error after the data ran out (e.g. a table read from the fake EOI libjpeg inserts) is
     // reported as the truncation it really is.
@@ -148,7 +171,8 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
   jpeg_finish_decompress(&cinfo);
   jpeg_destroy_decompress(&cinfo);
   if (err.premature_end) {
-    std::snprintf(message, JMSG_LENGTH_MAX, "the file ends before the image data is complete");
+    std::snprintf(message, JMSG_LENGTH_MAX,
+                  "the coded data ends before the image is complete (%s)", err.last_warning);
     return 2;
   }
   return 0;
@@ -158,14 +182,22 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
 
 Status ReadJpegHeader(const uint8_t* data, size_t size, ImageHeader* header) {
   unsigned w = 0, h = 0;
+  unsigned long long min_bytes = 0;
   char message[JMSG_LENGTH_MAX] = {0};
-  const int rc = ReadHeaderC(data, size, &w, &h, message);
+  const int rc = ReadHeaderC(data, size, &w, &h, &min_bytes, message);
   if (rc == 2) {
     return Status(ErrorCode::kImageDecodeFailed,
                   std::string("truncated JPEG: the file ends inside its headers (") + message + ")");
   }
   if (rc != 0) {
     return Status(ErrorCode::kImageDecodeFailed, std::string("corrupt JPEG header: ") + message);
+  }
+  if (min_bytes > size) {
+    char msg[200];
+    std::snprintf(msg, sizeof(msg),
+                  "truncated JPEG: %ux%u needs at least %llu bytes of coded data, the file has "
+                  "%zu", w, h, min_bytes, size);
+    return Status(ErrorCode::kImageDecodeFailed, msg);
   }
   header->format = ImageFormat::kJpeg;
   header->width = w;

@@ -306,7 +306,7 @@ void TestJpeg() {
 
   // Truncated files fail: libjpeg would pad the missing part with grey and only warn.
   ExpectError("jpeg-truncated", Load("jpeg-truncated.jpg"), ErrorCode::kImageDecodeFailed,
-              "truncated JPEG");
+              "truncated JPEG: the coded data ends before the image is complete (Premature end");
   ExpectError("jpeg-progressive-truncated", Load("jpeg-progressive-truncated.jpg"),
               ErrorCode::kImageDecodeFailed, "truncated JPEG");
   ExpectError("jpeg-header-cut", Load("jpeg-header-cut.jpg"), ErrorCode::kImageDecodeFailed,
@@ -369,32 +369,41 @@ void TestRefusedFormats() {
 }
 
 void TestLimits() {
-  // From a JPEG header: SOF0 patched to 9000 wide, and to 7000x7000 (49 MP).
-  std::vector<uint8_t> jpeg = Load("jpeg-baseline.jpg");
-  size_t sof = 0;
-  for (size_t i = 2; i + 9 < jpeg.size(); ++i) {
-    if (jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0) { sof = i; break; }
-  }
-  CHECK(sof != 0);
-  if (sof != 0) {
-    auto patch = [&](uint16_t w, uint16_t h) {
-      std::vector<uint8_t> b = jpeg;
-      b[sof + 5] = static_cast<uint8_t>(h >> 8);
-      b[sof + 6] = static_cast<uint8_t>(h);
-      b[sof + 7] = static_cast<uint8_t>(w >> 8);
-      b[sof + 8] = static_cast<uint8_t>(w);
-      return b;
-    };
-    g_max_alloc = 0;
-    ExpectError("jpeg 9000x47", patch(9000, 47), ErrorCode::kImageResolutionExceed,
-                "image is 9000x47");
-    ExpectError("jpeg 7000x7000", patch(7000, 7000), ErrorCode::kImageResolutionExceed,
-                "image is 7000x7000");
-    CHECK(g_max_alloc < (1u << 20));
-    af::ImageHeader h;
-    CHECK(af::ReadImageHeader(patch(7000, 7000).data(), jpeg.size(), &h).ok() &&
-          h.width == 7000 && h.height == 7000 && h.format == af::ImageFormat::kJpeg);
-  }
+  // From a JPEG header: SOFn patched to 9000 wide, and to 7000x7000 (49 MP). A progressive file
+  // (SOF2) reaches the limit check; a baseline one (SOF0) that small cannot hold that many blocks
+  // and is refused as truncated from its header.
+  auto patch = [](std::vector<uint8_t> b, uint8_t marker, uint16_t w, uint16_t h) {
+    for (size_t i = 2; i + 9 < b.size(); ++i) {
+      if (b[i] == 0xFF && b[i + 1] == marker) {
+        b[i + 5] = static_cast<uint8_t>(h >> 8);
+        b[i + 6] = static_cast<uint8_t>(h);
+        b[i + 7] = static_cast<uint8_t>(w >> 8);
+        b[i + 8] = static_cast<uint8_t>(w);
+        return b;
+      }
+    }
+    std::printf("FAIL no SOF marker 0x%02X\n", marker);
+    ++af_test::failed();
+    return b;
+  };
+  const std::vector<uint8_t> prog = Load("jpeg-progressive.jpg");
+  const std::vector<uint8_t> base = Load("jpeg-baseline.jpg");
+  g_max_alloc = 0;
+  ExpectError("jpeg 9000x47", patch(prog, 0xC2, 9000, 47), ErrorCode::kImageResolutionExceed,
+              "image is 9000x47");
+  ExpectError("jpeg 7000x7000", patch(prog, 0xC2, 7000, 7000),
+              ErrorCode::kImageResolutionExceed, "image is 7000x7000");
+  ExpectError("baseline 7000x7000", patch(base, 0xC0, 7000, 7000),
+              ErrorCode::kImageDecodeFailed,
+              "truncated JPEG: 7000x7000 needs at least 287109 bytes of coded data");
+  CHECK(g_max_alloc < (1u << 20));
+  af::ImageHeader h;
+  const std::vector<uint8_t> big = patch(prog, 0xC2, 7000, 7000);
+  CHECK(af::ReadImageHeader(big.data(), big.size(), &h).ok() && h.width == 7000 &&
+        h.height == 7000 && h.format == af::ImageFormat::kJpeg);
+  // Within the limits but cut short: fails as truncated (after allocation, which is bounded).
+  ExpectError("progressive 4000x3000", patch(prog, 0xC2, 4000, 3000),
+              ErrorCode::kImageDecodeFailed, "truncated JPEG: the coded data ends before");
   // From a BMP header: an RLE8 file says 60000x60000 in 70 bytes. Header-valid (RLE size is not
   // knowable up front), so the limit must stop it before 3.6 GB is allocated.
   std::vector<uint8_t> rle = {0, 1};
