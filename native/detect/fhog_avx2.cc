@@ -144,5 +144,56 @@ void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, fl
   }
 }
 
+void AccumulateRow3Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out) {
+  const float* fa = filt[0];
+  const float* fb = filt[1];
+  const float* fc = filt[2];
+  int x = 0;
+  // Three positions x three filters: 9 accumulators, 6 loads per 9 FMAs.
+  for (; x + 3 <= nx; x += 3) {
+    const float* h0 = hrow + static_cast<size_t>(x) * kFhogStride;
+    const float* h1 = h0 + kFhogStride;
+    const float* h2 = h1 + kFhogStride;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps();
+    __m256 c0 = _mm256_setzero_ps(), c1 = _mm256_setzero_ps(), c2 = _mm256_setzero_ps();
+    for (int i = 0; i < len; i += 8) {
+      const __m256 x0 = _mm256_loadu_ps(h0 + i), x1 = _mm256_loadu_ps(h1 + i), x2 = _mm256_loadu_ps(h2 + i);
+      const __m256 ka = _mm256_loadu_ps(fa + i);
+      a0 = _mm256_fmadd_ps(ka, x0, a0);
+      a1 = _mm256_fmadd_ps(ka, x1, a1);
+      a2 = _mm256_fmadd_ps(ka, x2, a2);
+      const __m256 kb = _mm256_loadu_ps(fb + i);
+      b0 = _mm256_fmadd_ps(kb, x0, b0);
+      b1 = _mm256_fmadd_ps(kb, x1, b1);
+      b2 = _mm256_fmadd_ps(kb, x2, b2);
+      const __m256 kc = _mm256_loadu_ps(fc + i);
+      c0 = _mm256_fmadd_ps(kc, x0, c0);
+      c1 = _mm256_fmadd_ps(kc, x1, c1);
+      c2 = _mm256_fmadd_ps(kc, x2, c2);
+    }
+    // Reduce: [a0 a1 a2 b0] and [b1 b2 c0 c1] via hadd, c2 alone.
+    const __m256 q0 = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, b0));
+    const __m256 q1 = _mm256_hadd_ps(_mm256_hadd_ps(b1, b2), _mm256_hadd_ps(c0, c1));
+    const __m128 r0 = _mm_add_ps(_mm256_castps256_ps128(q0), _mm256_extractf128_ps(q0, 1));
+    const __m128 r1 = _mm_add_ps(_mm256_castps256_ps128(q1), _mm256_extractf128_ps(q1, 1));
+    alignas(16) float v[8];
+    _mm_store_ps(v, r0);
+    _mm_store_ps(v + 4, r1);
+    out[0][x] += v[0];
+    out[0][x + 1] += v[1];
+    out[0][x + 2] += v[2];
+    out[1][x] += v[3];
+    out[1][x + 1] += v[4];
+    out[1][x + 2] += v[5];
+    out[2][x] += v[6];
+    out[2][x + 1] += v[7];
+    out[2][x + 2] += HSum(c2);
+  }
+  if (x < nx) {
+    for (int k = 0; k < 3; ++k) AccumulateRowAvx2(filt[k], len, hrow + static_cast<size_t>(x) * kFhogStride, nx - x, out[k] + x);
+  }
+}
+
 }  // namespace scan_impl
 }  // namespace af

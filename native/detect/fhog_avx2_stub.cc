@@ -16,3 +16,11 @@ void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, fl
 }
 }  // namespace scan_impl
 }  // namespace af
+
+namespace af {
+namespace scan_impl {
+void AccumulateRow3Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out) {
+  for (int k = 0; k < 3; ++k) AccumulateRowScalar(filt[k], len, hrow, nx, out[k]);
+}
+}  // namespace scan_impl
+}  // namespace af

@@ -374,6 +374,35 @@ void ScoreFilter(const FhogImage& fhog, const float* weights, int fw, int fh, st
   }
 }
 
+void ScoreFilters3(const FhogImage& fhog, const float* const* weights, int fw, int fh,
+                   std::vector<float>* out3, SimdLevel simd) {
+  if (simd == SimdLevel::kAuto) {
+    simd = UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
+  }
+  if (!(simd == SimdLevel::kAvx2 && CpuHasAvx2())) {
+    for (int k = 0; k < 3; ++k) ScoreFilter(fhog, weights[k], fw, fh, &out3[k], simd);
+    return;
+  }
+  const int nx = fhog.cells_x - fw + 1, ny = fhog.cells_y - fh + 1;
+  for (int k = 0; k < 3; ++k) {
+    out3[k].clear();
+    if (nx > 0 && ny > 0) out3[k].assign(static_cast<size_t>(nx) * ny, 0.f);
+  }
+  if (nx <= 0 || ny <= 0) return;
+  const int len = fw * kFhogStride;
+  for (int y = 0; y < ny; ++y) {
+    for (int fy = 0; fy < fh; ++fy) {
+      const float* f[3];
+      float* o[3];
+      for (int k = 0; k < 3; ++k) {
+        f[k] = weights[k] + static_cast<size_t>(fy) * len;
+        o[k] = out3[k].data() + static_cast<size_t>(y) * nx;
+      }
+      scan_impl::AccumulateRow3Avx2(f, len, fhog.cell(0, y + fy), nx, o);
+    }
+  }
+}
+
 void ExtractWindow(const FhogImage& fhog, int cx, int cy, int fw, int fh, float* out) {
   for (int y = 0; y < fh; ++y) {
     std::memcpy(out + static_cast<size_t>(y) * fw * kFhogStride, fhog.cell(cx, cy + y),
@@ -383,12 +412,20 @@ void ExtractWindow(const FhogImage& fhog, int cx, int cy, int fw, int fh, float*
 
 void ScanLevel(const FhogImage& fhog, const DetectorModel& m, int level_index, float threshold_offset,
                bool local_max_only, std::vector<RawDetection>* out) {
-  std::vector<float> map;
   const int nx = fhog.cells_x - m.filter_w + 1, ny = fhog.cells_y - m.filter_h + 1;
   if (nx <= 0 || ny <= 0) return;
-  for (size_t ci = 0; ci < m.components.size(); ++ci) {
+  const size_t nc = m.components.size();
+  std::vector<std::vector<float>> maps(nc);
+  size_t done = 0;
+  for (; done + 3 <= nc; done += 3) {
+    const float* w[3] = {m.components[done].weights.data(), m.components[done + 1].weights.data(),
+                         m.components[done + 2].weights.data()};
+    ScoreFilters3(fhog, w, m.filter_w, m.filter_h, &maps[done]);
+  }
+  for (; done < nc; ++done) ScoreFilter(fhog, m.components[done].weights.data(), m.filter_w, m.filter_h, &maps[done]);
+  for (size_t ci = 0; ci < nc; ++ci) {
     const DetectorComponent& c = m.components[ci];
-    ScoreFilter(fhog, c.weights.data(), m.filter_w, m.filter_h, &map);
+    const std::vector<float>& map = maps[ci];
     const float thr = c.threshold + threshold_offset - c.bias;
     for (int y = 0; y < ny; ++y) {
       const float* row = map.data() + static_cast<size_t>(y) * nx;

@@ -115,6 +115,11 @@ BoxF CorrectBox(const DetectorComponent& comp, const BoxF& box);
 void ScoreFilter(const FhogImage& fhog, const float* weights, int filter_w, int filter_h,
                  std::vector<float>* out, SimdLevel simd = SimdLevel::kAuto);
 
+// Score maps of three filters at once (faster with AVX2); same results as three ScoreFilter calls
+// up to float rounding.
+void ScoreFilters3(const FhogImage& fhog, const float* const* weights, int filter_w, int filter_h,
+                   std::vector<float>* out3, SimdLevel simd = SimdLevel::kAuto);
+
 // Copies the window at (cx, cy) out of an FHOG grid: filter_h * filter_w * kFhogStride floats.
 void ExtractWindow(const FhogImage& fhog, int cx, int cy, int filter_w, int filter_h, float* out);
 
@@ -141,6 +146,8 @@ namespace scan_impl {
 void AccumulateRowScalar(const float* filt, int len, const float* hrow, int nx, float* out);
 void AccumulateRowSse2(const float* filt, int len, const float* hrow, int nx, float* out);
 void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, float* out);
+// Three filters at once: out[k][x] += dot(filt[k], hrow + x * kFhogStride).  len % 8 == 0.
+void AccumulateRow3Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out);
 }  // namespace scan_impl
 
 }  // namespace af

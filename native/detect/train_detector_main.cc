@@ -60,6 +60,9 @@ struct Options {
   float jitter_shift = 4.f;   // window pixels
   float jitter_roll = 0.15f;  // radians
   int svm_epochs = 60;
+  // Experiments only: hold a quarter of the training negatives out of training and report false
+  // positives on them (so settings are compared without looking at the held-out split).
+  bool tune_split = false;
 };
 
 double Now() {
@@ -209,7 +212,7 @@ SvmResult TrainSvm(const std::vector<const float*>& x, const std::vector<int8_t>
 // ---------------------------------------------------------------------------------------------
 
 struct Negatives {
-  std::vector<std::string> train_files, heldout_files;
+  std::vector<std::string> train_files, heldout_files, tune_files;
   std::vector<GrayImage> train_images;
 };
 
@@ -340,7 +343,10 @@ int Run(const Options& o) {
   // --- negatives
   Negatives neg;
   for (const std::string& f : ListDir(o.data + "/negatives")) {
-    (Fnv1a(f) % 5 == 0 ? neg.heldout_files : neg.train_files).push_back(f);
+    const uint32_t h = Fnv1a(f);
+    if (h % 5 == 0) neg.heldout_files.push_back(f);
+    else if (o.tune_split && (h / 5) % 4 == 0) neg.tune_files.push_back(f);
+    else neg.train_files.push_back(f);
   }
   neg.train_images.resize(neg.train_files.size());
   for (size_t i = 0; i < neg.train_files.size(); ++i) {
@@ -593,9 +599,11 @@ int Run(const Options& o) {
   }
   mean_iou = n_iou ? mean_iou / n_iou : 0;
   const double train_fppi = fppi(train_neg_scores, thr);
-  // Held-out negatives: measured only (never used to choose anything above).
-  std::vector<GrayImage> heldout(neg.heldout_files.size());
-  for (size_t i = 0; i < heldout.size(); ++i) LoadGrayFile(o.data + "/negatives/" + neg.heldout_files[i], &heldout[i]);
+  // Held-out negatives: measured only (never used to choose anything above). In tuning runs the
+  // tuning quarter of the training negatives is measured instead.
+  const std::vector<std::string>& measure_files = o.tune_split ? neg.tune_files : neg.heldout_files;
+  std::vector<GrayImage> heldout(measure_files.size());
+  for (size_t i = 0; i < heldout.size(); ++i) LoadGrayFile(o.data + "/negatives/" + measure_files[i], &heldout[i]);
   // Thresholds are now folded into the components, so scores are relative to 0.
   std::vector<std::vector<float>> held_scores(heldout.size());
 #pragma omp parallel for schedule(dynamic, 1)
@@ -604,8 +612,13 @@ int Run(const Options& o) {
     for (const Detection& d : DetectWith(heldout[i], m, 0.f)) held_scores[i].push_back(d.score);
   }
   const double held_fppi = fppi(held_scores, 0.f);
-  std::printf("threshold %.3f: val recall %.4f (mean IoU %.3f), FP/image train negatives %.4f, held-out %.4f\n",
-              thr, val_recall, mean_iou, train_fppi, held_fppi);
+  std::printf("threshold %.3f: val recall %.4f (mean IoU %.3f), FP/image train negatives %.4f, %s %.4f\n",
+              thr, val_recall, mean_iou, train_fppi, o.tune_split ? "tuning quarter" : "held-out", held_fppi);
+  if (o.tune_split) {
+    for (float t = 0.f; t <= 1.01f; t += 0.25f) {
+      std::printf("  tuning quarter at +%.2f: FP/image %.4f, val recall %.4f\n", t, fppi(held_scores, t), recall(thr + t));
+    }
+  }
 
   // --- write
   const std::vector<uint8_t> file = SerializeDetectorFile(m);
@@ -630,7 +643,7 @@ int Run(const Options& o) {
        << "  \"data\": {\"train_images\": " << train.size() << ", \"positive_windows\": " << specs.size()
        << ", \"frontal_faces\": " << n_front_faces << ", \"turned_faces\": " << n_side_faces << ", \"val_faces\": " << val_best.size() << "},\n"
        << "  \"figures\": {\"threshold\": " << thr << ", \"val_recall_iou50\": " << val_recall << ", \"val_mean_iou\": " << mean_iou
-       << ", \"fp_per_image_train_negatives\": " << train_fppi << ", \"fp_per_image_heldout_negatives\": " << held_fppi
+       << ", \"fp_per_image_train_negatives\": " << train_fppi << (o.tune_split ? ", \"fp_per_image_tuning_negatives\": " : ", \"fp_per_image_heldout_negatives\": ") << held_fppi
        << ", \"train_seconds\": " << static_cast<int>(secs) << "},\n"
        << "  \"components\": [";
   for (size_t c = 0; c < m.components.size(); ++c) {
@@ -676,6 +689,7 @@ int main(int argc, char** argv) {
     else if (a == "--neg-mine") o.neg_mine = std::atoi(v);
     else if (a == "--fp-target") o.fp_target = std::strtof(v, nullptr);
     else if (a == "--svm-epochs") o.svm_epochs = std::atoi(v);
+    else if (a == "--tune-split") o.tune_split = std::atoi(v) != 0;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;

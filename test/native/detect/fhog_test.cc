@@ -153,6 +153,25 @@ void TestScoringKernels() {
     d2 = std::max(d2, std::fabs(s0[i] - s2[i]));
   }
   CHECK(d1 < 1e-3f && d2 < 1e-3f);
+  // Three filters at once agree with one at a time (AVX2 and fallback paths).
+  std::vector<float> w2(w.size()), w3(w.size());
+  for (size_t i = 0; i < w.size(); ++i) {
+    w2[i] = nd(rng);
+    w3[i] = -w[i] + 0.5f * nd(rng);
+  }
+  const float* ws[3] = {w.data(), w2.data(), w3.data()};
+  for (SimdLevel lv : {SimdLevel::kAvx2, SimdLevel::kScalar}) {
+    std::vector<float> three[3];
+    ScoreFilters3(f, ws, 10, 10, three, lv);
+    float d3 = 0.f;
+    for (int k = 0; k < 3; ++k) {
+      std::vector<float> one;
+      ScoreFilter(f, ws[k], 10, 10, &one, SimdLevel::kScalar);
+      CHECK(one.size() == three[k].size());
+      for (size_t i = 0; i < one.size() && i < three[k].size(); ++i) d3 = std::max(d3, std::fabs(one[i] - three[k][i]));
+    }
+    CHECK(d3 < 1e-3f);
+  }
   // Direct dot product at one position.
   std::vector<float> win(w.size());
   ExtractWindow(f, 3, 2, 10, 10, win.data());
