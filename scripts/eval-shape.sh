@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# npm run eval:shape — landmark accuracy (NME) of our 90-point model from our detector's boxes,
+# beside dlib's 68-point model on its own HOG boxes: labels/val.jsonl, eval/imm, eval/caltech.
+# Protocol: docs/evaluation.md. Output: a table on stdout, bench/results/eval-shape.{md,json}.
+#
+# Environment: AF_DATA (default ../shared/data), AF_DETECTOR (models/detector.afm),
+#              AF_SHAPE (models/shape90.afm), AF_EVAL_SETS (val,imm,caltech), AF_EVAL_OUT
+#              (bench/results/eval-shape), extra arguments go to af_eval_shape (e.g. --limit 50).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$repo"
+data="${AF_DATA:-../shared/data}"
+out="${AF_EVAL_OUT:-bench/results/eval-shape}"
+build=build-eval
+export OMP_NUM_THREADS=1
+
+scripts/build-peers.sh "$build/peers" >&2
+native/eval/dlib_cache.sh "$data" "$build/dlib" "$build/peers" shape >&2
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+nice -n 5 cmake --build "$build" -j2 --target af_eval_shape >&2
+tool="$build/native/eval/af_eval_shape"
+
+# Secondary comparison on label point boxes: dlib's landmarks on the val point boxes mapped to its
+# convention (cached like the rest of the dlib output).
+if [ ! -s "$build/dlib/val_pointbox.jsonl" ]; then
+  "$tool" --data "$data" --dlib-cache "$build/dlib" --write-dlib-boxes "$build/dlib/val_pointbox_boxes.jsonl"
+  boxes="$(cd "$build/dlib" && pwd)/val_pointbox_boxes.jsonl"
+  (cd "$data" && nice -n 5 "$repo/$build/peers/dlib/dlib_peer" --boxes "$boxes") \
+    > "$build/dlib/val_pointbox.jsonl.tmp" 2>/dev/null
+  mv "$build/dlib/val_pointbox.jsonl.tmp" "$build/dlib/val_pointbox.jsonl"
+fi
+
+mkdir -p "$(dirname "$out")"
+nice -n 5 "$tool" --data "$data" --dlib-cache "$build/dlib" \
+  --detector "${AF_DETECTOR:-models/detector.afm}" --shape "${AF_SHAPE:-models/shape90.afm}" \
+  --sets "${AF_EVAL_SETS:-val,imm,caltech}" --json "$out.json" "$@" | tee "$out.md"
