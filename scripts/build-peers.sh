@@ -32,7 +32,8 @@ for peer in dlib dlib-trainer; do
   mkdir -p "$out/$peer"
   # copy sources only (the shared folder is read-only; keep our copies writable)
   for f in "$src/$peer"/*; do
-    install -m 0644 "$f" "$out/$peer/$(basename "$f")"
+    # copy only when changed, so an unchanged source does not look newer than its binary
+    cmp -s "$f" "$out/$peer/$(basename "$f")" || install -m 0644 "$f" "$out/$peer/$(basename "$f")"
   done
   chmod +x "$out/$peer/build.sh"
 done
