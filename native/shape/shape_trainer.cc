@@ -21,6 +21,22 @@ namespace shape {
 
 double Uniform01(uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0p-53; }
 
+bool FixPupilOrder(Shape90* p) {
+  auto centre = [&](int first) {
+    PointF c;
+    for (int i = first; i < first + 8; ++i) {
+      c.x += (*p)[i].x / 8;
+      c.y += (*p)[i].y / 8;
+    }
+    return c;
+  };
+  auto d2 = [](PointF a, PointF b) { return (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y); };
+  const PointF le = centre(37), re = centre(45), p88 = (*p)[88], p89 = (*p)[89];
+  if (d2(p88, le) + d2(p89, re) <= d2(p88, re) + d2(p89, le)) return false;
+  std::swap((*p)[88], (*p)[89]);
+  return true;
+}
+
 namespace {
 
 constexpr size_t kChunk = 4096;  // fixed work unit: results never depend on the thread count

@@ -79,6 +79,12 @@ Status TrainShapeModel(const std::vector<GrayImage>& images, const std::vector<T
                        ShapeTrainStats* stats = nullptr,
                        const std::function<void(const std::string&)>& progress = nullptr);
 
+// The label files' pupils are the subject's left/right (point 88 sits on the image-right eye in
+// every face of train and val), while the output contract (layout.md) wants the viewer's: 88 =
+// pupil of the image-left eye (LeftEye 37-44). Assigns the two pupils to the eyes whose centres
+// are nearer (a no-op on correctly ordered labels); returns true when it swapped them.
+bool FixPupilOrder(Shape90* points);
+
 // Deterministic uniform [0, 1) from a 64-bit generator (same on every standard library).
 double Uniform01(uint64_t bits);
 

@@ -123,18 +123,21 @@ bool LoadSet(const std::string& data, const std::string& name, size_t max_faces,
   for (long j = 0; j < static_cast<long>(idx.size()); ++j) {
     ok[j] = af::LoadGrayFile(data + "/" + labels[idx[j]].file, &(*images)[j]).ok();
   }
-  size_t failed = 0;
+  size_t failed = 0, swapped = 0;
   for (size_t j = 0; j < idx.size(); ++j) {
     if (!ok[j]) { ++failed; continue; }
     for (const auto& f : labels[idx[j]].faces) {
       af::shape::TrainFace tf;
       tf.image = static_cast<uint32_t>(j);
       tf.points = f.points;
+      swapped += af::shape::FixPupilOrder(&tf.points) ? 1 : 0;
       tf.yaw = f.yaw;
       faces->push_back(tf);
     }
   }
   if (failed) std::fprintf(stderr, "af_train_shape: %zu images of %s failed to load\n", failed, name.c_str());
+  std::fprintf(stderr, "%s: pupils swapped to the viewer's left/right in %zu of %zu faces\n", name.c_str(),
+               swapped, faces->size());
   return true;
 }
 
