@@ -1,0 +1,138 @@
+// Unit tests of the evaluation arithmetic (registered as ctest "eval_metrics" when tests are on):
+// NME summaries, detection curves on hand-worked cases, the box mapping round trip and fit, the
+// negatives split rule, and the JSON reader/writer.
+#include <cmath>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "../../test/native/check.h"
+#include "common/face_box.h"
+#include "eval/eval_data.h"
+#include "eval/json_lite.h"
+#include "eval/metrics.h"
+
+using namespace af;
+using namespace af::eval;
+
+static bool Near(double a, double b, double eps = 1e-6) { return std::fabs(a - b) <= eps; }
+
+static void TestSummarize() {
+  const NmeSummary s = Summarize({0.05, 0.2, 0.01, 0.03}, 0.10);
+  CHECK(s.n == 4);
+  CHECK(Near(s.mean, 0.0725));
+  CHECK(Near(s.median, 0.04));  // even count: mean of the middle two
+  CHECK(Near(s.failure_rate, 0.25));
+  CHECK(Summarize({}).n == 0);
+  // NME: errors 3 and 4 (3-4-5 triangles scaled), norm 10 → 0.35
+  const std::vector<PointF> pred = {{3, 0}, {0, 4}}, truth = {{0, 0}, {0, 0}};
+  CHECK(Near(Nme(pred, truth, 10.0), 0.35));
+  CHECK(std::isnan(Nme(pred, truth, 0.0)));
+  int total = 0;
+  for (const PartRange& p : Parts90()) total += p.count;
+  CHECK(total == kNumPoints);
+}
+
+static void TestCurve() {
+  // 10 images, 4 required faces. Scores: TP 0.9, FP 0.8, TP 0.7, ignored 0.6, TP 0.5, FP -0.2,
+  // TP -0.5.
+  std::vector<ScoredDet> d = {{0.9f, 1}, {0.8f, 0}, {0.7f, 1}, {0.6f, -1}, {0.5f, 1}, {-0.2f, 0}, {-0.5f, 1}};
+  const DetCurve c = ComputeCurve(d, 4, 10);
+  CHECK(Near(c.recall_at_fp[0], 0.25));  // before the first FP
+  CHECK(Near(c.recall_at_fp[1], 0.75));  // 1 FP allowed: up to score 0.5
+  CHECK(Near(c.recall_at_fp[2], 1.0));   // 5 FP allowed: everything
+  CHECK(Near(c.recall_default, 0.75));   // score >= 0
+  CHECK(Near(c.fp_per_image_default, 0.1));
+  CHECK(Near(c.max_recall, 1.0));
+  // AP by hand: precision envelope 1 (r .25), 3/4 (r .5, .75), 4/6 (r 1)
+  CHECK(Near(c.ap, 0.25 * 1 + 0.5 * 0.75 + 0.25 * (4.0 / 6.0)));
+  const DetCurve none = ComputeCurve({}, 3, 5);
+  CHECK(none.ap == 0 && none.max_recall == 0);
+}
+
+static void TestBoxMap() {
+  BoxMap m;
+  m.ox = 0.02;
+  m.oy = 0.11;
+  m.s = 0.97;
+  const BoxF d{100, 50, 80, 80};
+  const BoxF o = m.ToOurs(d);
+  CHECK(Near(o.w, 77.6, 1e-4) && Near(o.h, 77.6, 1e-4));
+  CHECK(Near(o.cx(), 140 + 1.6, 1e-4) && Near(o.cy(), 90 + 8.8, 1e-4));
+  const BoxF back = m.ToDlib(o);
+  CHECK(Near(back.x, d.x, 1e-3) && Near(back.y, d.y, 1e-3) && Near(back.w, d.w, 1e-3));
+
+  // Fit recovers a known mapping from synthetic pairs: label faces whose point box is exactly the
+  // mapped dlib box.
+  std::vector<LabeledImage> labels;
+  std::map<std::string, PeerImage> dets;
+  BoxMap truth;
+  truth.ox = -0.03;
+  truth.oy = 0.12;
+  truth.s = 1.05;
+  for (int i = 0; i < 40; ++i) {
+    const float w = 60.f + 3.f * i;
+    const BoxF db{10.f + i, 20.f + 2 * i, w, w};
+    const BoxF ob = truth.ToOurs(db);
+    LabeledImage li;
+    li.file = "img" + std::to_string(i);
+    LabeledFace f;
+    for (int k = 0; k < kNumPoints; ++k) f.points[k] = PointF{ob.x + ob.w * (k % 2), ob.y + ob.h * ((k / 2) % 2)};
+    li.faces.push_back(f);
+    labels.push_back(li);
+    PeerImage pi;
+    pi.file = li.file;
+    PeerFace pf;
+    pf.box = db;
+    pf.score = 1.f;
+    pi.faces.push_back(pf);
+    dets[li.file] = pi;
+  }
+  BoxMap fit;
+  CHECK(FitBoxMap(labels, dets, &fit).ok());
+  CHECK(fit.fitted_on == 40);
+  CHECK(Near(fit.ox, truth.ox, 1e-4) && Near(fit.oy, truth.oy, 1e-4) && Near(fit.s, truth.s, 1e-4));
+  CHECK(fit.mean_iou > 0.999);
+  // Too few pairs is an error, not a silent identity map.
+  std::vector<LabeledImage> few(labels.begin(), labels.begin() + 5);
+  CHECK(!FitBoxMap(few, dets, &fit).ok());
+}
+
+static void TestNegativesSplit() {
+  // FNV-1a 32 of "a" is 0xe40c292c (= 3826002220, % 5 == 0); of "b" 0xe70c2de5 (% 5 == 2).
+  CHECK(IsHeldOutNegative("a"));
+  CHECK(!IsHeldOutNegative("b"));
+  CHECK(BaseName("negatives/x/y.jpg") == "y.jpg");
+  CHECK(BaseName("y.jpg") == "y.jpg");
+}
+
+static void TestJson() {
+  JsonValue v;
+  CHECK(ParseJson("{\"file\":\"a\\\"b\",\"n\":-1.5e2,\"xs\":[1,2,[3]],\"t\":true,\"z\":null}", &v));
+  CHECK(v.text("file") == "a\"b");
+  CHECK(Near(v.num("n"), -150));
+  CHECK(v.get("xs") && v.get("xs")->items.size() == 3 && v.get("xs")->items[2].items[0].number == 3);
+  CHECK(v.get("t")->boolean && v.get("z")->type == JsonValue::kNull);
+  CHECK(v.num("missing", 7) == 7);
+  std::string err;
+  CHECK(!ParseJson("{\"a\":1,}", &v, &err) && !err.empty());
+  CHECK(!ParseJson("[1,2", &v));
+  CHECK(!ParseJson("{\"a\":nan}", &v));
+  CHECK(!ParseJson("1 2", &v));
+  std::string deep(100, '[');
+  CHECK(!ParseJson(deep, &v));  // nesting limit, no stack exhaustion
+  JsonWriter w;
+  w.BeginObject().Key("a").Int(1).Key("b").BeginArray().Number(0.5).String("x\"y").Null().EndArray();
+  w.Key("c").Number(NAN).EndObject();
+  CHECK(w.str() == "{\"a\":1,\"b\":[0.5,\"x\\\"y\",null],\"c\":null}");
+  CHECK(ParseJson(w.str(), &v) && v.get("b")->items[1].str == "x\"y");
+}
+
+int main() {
+  TestSummarize();
+  TestCurve();
+  TestBoxMap();
+  TestNegativesSplit();
+  TestJson();
+  return af_test::finish();
+}
