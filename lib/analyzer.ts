@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { binding, PACKAGE_ROOT, type NativeError, type NativeResult } from './binding.js';
@@ -7,9 +8,69 @@ import { normalizeAnalyzerOptions, normalizeOptions, OptionError, type Normalize
 import { toFaceShape } from './shape.js';
 import type { AnalyzeFaceResult, AnalyzeOptions, AnalyzerOptions, FaceShape, ImageInput, Mode } from './types.js';
 
-/** Where the default models live: models/ in the package root. */
-export const DEFAULT_DETECTOR_MODEL = path.join(PACKAGE_ROOT, 'models', 'detector.afm');
-export const DEFAULT_SHAPE_MODEL = path.join(PACKAGE_ROOT, 'models', 'shape90.afm');
+/**
+ * Where the default models live: models/ in the package root, or the folder named by the
+ * ANALYZE_FACE_MODEL_DIR environment variable (read once, at load; e.g. an Electron app's
+ * app.asar.unpacked/node_modules/analyze-face/models).
+ */
+export const MODEL_DIR = process.env.ANALYZE_FACE_MODEL_DIR
+  ? path.resolve(process.env.ANALYZE_FACE_MODEL_DIR)
+  : path.join(PACKAGE_ROOT, 'models');
+export const DEFAULT_DETECTOR_MODEL = path.join(MODEL_DIR, 'detector.afm');
+export const DEFAULT_SHAPE_MODEL = path.join(MODEL_DIR, 'shape90.afm');
+
+// ---- scheduling -------------------------------------------------------------------------------
+// Native jobs run on libuv's thread pool (4 threads by default). Face detection is CPU-bound, so
+// running more jobs than cores only makes them compete with the main thread (event-loop delay)
+// and with file-system work that shares the pool. At most `concurrency` jobs of this environment
+// are queued natively at once (default: cores − 1, at least 1); the rest wait in a JS queue,
+// where an AbortSignal removes them without native work.
+let maxConcurrency = Math.max(1, (typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length) - 1);
+let running = 0;
+const waiting: Array<() => void> = [];
+
+/** Starts now (true) or queues (false). */
+function schedule(start: () => void): boolean {
+  if (running < maxConcurrency) {
+    running++;
+    start();
+    return true;
+  }
+  waiting.push(start);
+  return false;
+}
+
+function drain(): void {
+  while (running < maxConcurrency && waiting.length > 0) {
+    running++;
+    (waiting.shift() as () => void)();
+  }
+}
+
+function release(): void {
+  running--;
+  drain();
+}
+
+/**
+ * Gets or sets how many analyses of this thread run natively at once (1..64). Returns the value
+ * in force. Jobs over the limit wait in order.
+ */
+export function concurrency(n?: number): number {
+  if (n !== undefined) {
+    if (!Number.isInteger(n) || n < 1 || n > 64) {
+      throw new AnalyzeFaceError(ErrorCodes.InvalidParameter, `Expected an integer between 1 and 64 for concurrency but received ${String(n)}`);
+    }
+    maxConcurrency = n;
+    drain();
+  }
+  return maxConcurrency;
+}
+
+/** Jobs of this thread: running natively and waiting in the JS queue. */
+export function queueStats(): { running: number; waiting: number } {
+  return { running, waiting: waiting.length };
+}
 
 function abortError(signal: AbortSignal, site: { stack?: string }): AnalyzeFaceError {
   return makeError(ErrorCodes.Aborted, 'the analyzeFace() call was aborted', site, signal.reason);
@@ -112,27 +173,44 @@ export class Analyzer {
           reject(makeError(ErrorCodes.InternalError, `could not build the result: ${(e as Error).message}`, site));
         }
       };
-      try {
-        cancel = binding().analyze(
-          bytes,
-          {
-            mode: o.mode,
-            maxFaces: o.maxFaces,
-            minFaceSize: o.minFaceSize,
-            maxLongSide: o.maxLongSide,
-            maxPixels: o.maxPixels,
-            minShortSide: o.minShortSide,
-            detectorModel: this.detectorModel,
-            shapeModel: this.shapeModel,
-          },
-          done,
-        );
-      } catch (e) {
-        settled = true;
-        reject(makeError(ErrorCodes.InternalError, (e as Error).message, site, e));
-        return;
-      }
+      const start = (): void => {
+        if (settled) {
+          release(); // aborted while waiting: no native work at all
+          return;
+        }
+        try {
+          cancel = binding().analyze(
+            input,
+            {
+              mode: o.mode,
+              maxFaces: o.maxFaces,
+              minFaceSize: o.minFaceSize,
+              maxLongSide: o.maxLongSide,
+              maxPixels: o.maxPixels,
+              minShortSide: o.minShortSide,
+              detectorModel: this.detectorModel,
+              shapeModel: this.shapeModel,
+            },
+            (err, result) => {
+              release();
+              done(err, result);
+            },
+          );
+        } catch (e) {
+          release();
+          signal?.removeEventListener('abort', onAbort);
+          if (!settled) {
+            settled = true;
+            reject(makeError(ErrorCodes.InternalError, (e as Error).message, site, e));
+          }
+        }
+      };
+      // The binding copies the bytes when the job starts; a job that has to wait takes its copy
+      // now, so the caller may reuse its buffer as soon as analyzeFace() returns.
+      let input = bytes;
       signal?.addEventListener('abort', onAbort, { once: true });
+      // (Uint8Array's slice copies; Buffer's slice would be a view.)
+      if (!schedule(start) && typeof image !== 'string') input = Uint8Array.prototype.slice.call(bytes);
     });
   }
 }

@@ -10,6 +10,9 @@ export {
   Analyzer,
   DEFAULT_DETECTOR_MODEL,
   DEFAULT_SHAPE_MODEL,
+  MODEL_DIR,
+  concurrency,
+  queueStats,
 } from './analyzer.js';
 export { AnalyzeFaceError, ErrorCodes, type ErrorCode } from './errors.js';
 export { FACE_SHAPE_KEYS, PARTS } from './shape.js';

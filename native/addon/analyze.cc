@@ -107,6 +107,32 @@ Napi::Object ErrorObject(Napi::Env env, const af::Status& s, bool aborted) {
   return e;
 }
 
+/* Calls a completion callback. While a worker thread is being terminated, Node-API calls fail
+   (JS can no longer run) and node-addon-api reports that by throwing Napi::Error; its own
+   completion wrapper would then try to rethrow into JS, fail again and std::terminate. So the
+   workers below override OnWorkComplete and deliver through this: a failure is handed to JS as a
+   pending exception when JS can still take it, and dropped when it cannot. */
+void SafeCall(Napi::FunctionReference& cb, std::initializer_list<napi_value> args, const AddonData& data) {
+  if (data.closing()) return;
+  cb.Call(args);
+}
+
+template <typename Deliver>
+void CompleteSafely(Napi::Env env, napi_status status, const AddonData& data, Deliver deliver) {
+  if (status == napi_cancelled || data.closing()) return;
+  try {
+    Napi::HandleScope scope(env);
+    deliver();
+  } catch (const Napi::Error& e) {
+    try {
+      e.ThrowAsJavaScriptException();
+    } catch (...) {
+      // the environment is going away: nobody is left to tell
+    }
+  } catch (...) {
+  }
+}
+
 class AnalyzeWorker : public Napi::AsyncWorker {
  public:
   AnalyzeWorker(Napi::Function callback, std::unique_ptr<AnalyzeBaton> baton,
@@ -129,9 +155,14 @@ class AnalyzeWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnOK() override {
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    CompleteSafely(env, status, *data_, [this] { Deliver(); });
+    Destroy();
+  }
+
+ private:
+  void Deliver() {
     Napi::Env env = Env();
-    Napi::HandleScope scope(env);
     AnalyzeBaton* b = baton_.get();
     const bool aborted = b->cancelled->load();
     if (aborted || !b->status.ok()) {
@@ -140,7 +171,7 @@ class AnalyzeWorker : public Napi::AsyncWorker {
         err.Set("imageWidth", b->width);
         err.Set("imageHeight", b->height);
       }
-      Callback().Call({err});
+      SafeCall(Callback(), {err}, *data_);
       return;
     }
     Napi::Object r = Napi::Object::New(env);
@@ -149,10 +180,9 @@ class AnalyzeWorker : public Napi::AsyncWorker {
     r.Set("points", ToFloat32Array(env, b->points));
     r.Set("boxes", ToFloat32Array(env, b->boxes));
     r.Set("scores", ToFloat32Array(env, b->scores));
-    Callback().Call({env.Null(), r});
+    SafeCall(Callback(), {env.Null(), r}, *data_);
   }
 
- private:
   std::unique_ptr<AnalyzeBaton> baton_;
   std::shared_ptr<AddonData> data_;
 };
@@ -165,8 +195,8 @@ struct LoadBaton {
 
 class LoadWorker : public Napi::AsyncWorker {
  public:
-  LoadWorker(Napi::Function callback, std::unique_ptr<LoadBaton> baton)
-      : Napi::AsyncWorker(callback, "analyze-face:load"), baton_(std::move(baton)) {}
+  LoadWorker(Napi::Function callback, std::unique_ptr<LoadBaton> baton, std::shared_ptr<AddonData> data)
+      : Napi::AsyncWorker(callback, "analyze-face:load"), baton_(std::move(baton)), data_(std::move(data)) {}
 
   void Execute() override {
     try {
@@ -182,18 +212,20 @@ class LoadWorker : public Napi::AsyncWorker {
     }
   }
 
-  void OnOK() override {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    if (!baton_->status.ok()) {
-      Callback().Call({ErrorObject(env, baton_->status, false)});
-    } else {
-      Callback().Call({env.Null()});
-    }
+  void OnWorkComplete(Napi::Env env, napi_status status) override {
+    CompleteSafely(env, status, *data_, [this, env] {
+      if (!baton_->status.ok()) {
+        SafeCall(Callback(), {ErrorObject(env, baton_->status, false)}, *data_);
+      } else {
+        SafeCall(Callback(), {env.Null()}, *data_);
+      }
+    });
+    Destroy();
   }
 
  private:
   std::unique_ptr<LoadBaton> baton_;
+  std::shared_ptr<AddonData> data_;
 };
 
 /* Reads a Buffer / Uint8Array / ArrayBuffer argument into a span; throws a TypeError otherwise. */
@@ -273,7 +305,8 @@ Napi::Value JsLoadModels(const Napi::CallbackInfo& info) {
   auto baton = std::make_unique<LoadBaton>();
   baton->detector_path = StringOption(o, "detectorModel");
   baton->shape_path = StringOption(o, "shapeModel");
-  auto* worker = new LoadWorker(info[1].As<Napi::Function>(), std::move(baton));  // NOLINT
+  auto* worker = new LoadWorker(info[1].As<Napi::Function>(), std::move(baton),  // NOLINT
+                                GetAddonData(env));
   worker->Queue();
   return env.Undefined();
 }

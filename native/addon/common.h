@@ -30,10 +30,14 @@ class AddonData {
     std::lock_guard<std::mutex> lock(mu_);
     inflight_.erase(flag);
   }
+  // Called by the environment's cleanup hook: cancel every job and stop calling into JS.
   void CancelAll() {
+    closing_.store(true);
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& f : inflight_) f->store(true);
   }
+  // True once the environment is shutting down: completions must not call into JS any more.
+  bool closing() const { return closing_.load(); }
   size_t InFlight() {
     std::lock_guard<std::mutex> lock(mu_);
     return inflight_.size();
@@ -42,6 +46,7 @@ class AddonData {
  private:
   std::mutex mu_;
   std::set<CancelFlag> inflight_;
+  std::atomic<bool> closing_{false};
 };
 
 // Per-environment state, shared with the jobs (a job may finish after its environment is gone).

@@ -142,3 +142,22 @@ t.test('the input is copied: mutating the Buffer after the call does not matter'
   const e = await codeOf(p);
   t.equal(e.code, 'FailedOperation.ImageResolutionTooSmall', 'the job saw the bytes as they were at the call');
 });
+
+t.test('queued jobs: input copied at the call, abort removes them, concurrency is adjustable', async (t) => {
+  t.plan(6);
+  const { concurrency, queueStats } = lib();
+  const before = concurrency();
+  t.equal(concurrency(1), 1, 'set to 1');
+  const bufs = [makePng(31, 64), makePng(31, 64), makePng(31, 64)];
+  const ac = new AbortController();
+  const ps = bufs.map((b, i) => analyzeFace(b, 0, i === 2 ? { signal: ac.signal } : undefined));
+  t.same(queueStats(), { running: 1, waiting: 2 }, 'one running, two waiting');
+  for (const b of bufs) b.fill(0);
+  ac.abort();
+  const codes = (await Promise.all(ps.map(codeOf))).map((e) => e.code);
+  t.same(codes, ['FailedOperation.ImageResolutionTooSmall', 'FailedOperation.ImageResolutionTooSmall', 'ABORT_ERR'],
+    'waiting jobs saw their bytes as at the call; the aborted one rejected');
+  t.same(queueStats(), { running: 0, waiting: 0 }, 'queue empty');
+  t.throws(() => concurrency(0), { code: 'InvalidParameter.InvalidParameter' });
+  t.equal(concurrency(before), before, 'restored');
+});

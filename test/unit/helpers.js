@@ -8,9 +8,10 @@ const ROOT = path.resolve(__dirname, '..', '..');
 // Data lives beside the repository (../shared/data), read-only; AF_DATA_ROOT overrides.
 const DATA = process.env.AF_DATA_ROOT ? path.resolve(process.env.AF_DATA_ROOT) : path.resolve(ROOT, '..', 'shared', 'data');
 const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+const MODEL_DIR = process.env.ANALYZE_FACE_MODEL_DIR ? path.resolve(process.env.ANALYZE_FACE_MODEL_DIR) : path.join(ROOT, 'models');
 const MODELS = {
-  detector: path.join(ROOT, 'models', 'detector.afm'),
-  shape: path.join(ROOT, 'models', 'shape90.afm'),
+  detector: path.join(MODEL_DIR, 'detector.afm'),
+  shape: path.join(MODEL_DIR, 'shape90.afm'),
 };
 
 function lib() {
