@@ -21,7 +21,8 @@ function readAsf(file, width, height) {
   const pts = [];
   for (const line of fs.readFileSync(file, 'utf8').split('\n')) {
     const f = line.trim().split(/\s+/);
-    if (f.length === 7 && !line.startsWith('#')) pts[Number(f[4])] = { x: Number(f[2]) * width, y: Number(f[3]) * height };
+    // <path#> <type> <x rel.> <y rel.> <point#> <from> <to> [extra columns in some files]
+    if (!line.startsWith('#') && f.length >= 7 && /^\d+$/.test(f[4])) pts[Number(f[4])] = { x: Number(f[2]) * width, y: Number(f[3]) * height };
   }
   return pts;
 }
