@@ -30,7 +30,23 @@ if [ ! -s "$build/dlib/val_pointbox.jsonl" ]; then
   mv "$build/dlib/val_pointbox.jsonl.tmp" "$build/dlib/val_pointbox.jsonl"
 fi
 
+args=(--data "$data" --dlib-cache "$build/dlib" --detector "${AF_DETECTOR:-models/detector.afm}"
+      --shape "${AF_SHAPE:-models/shape90.afm}" --sets "${AF_EVAL_SETS:-val,imm,caltech}" "$@")
+
+# Pass 1: our detector's matched boxes (mapped to dlib's convention) → dlib's landmarks on them,
+# recomputed only when the boxes change (i.e. a new detector).
+ob="$build/dlib/our_boxes.jsonl"
+nice -n 5 "$tool" "${args[@]}" --write-our-boxes "$ob.new" > /dev/null
+if ! cmp -s "$ob.new" "$ob" || [ ! -s "$build/dlib/dlib_on_our_boxes.jsonl" ]; then
+  mv "$ob.new" "$ob"
+  abs_ob="$(cd "$(dirname "$ob")" && pwd)/$(basename "$ob")"
+  (cd "$data" && nice -n 5 "$repo/$build/peers/dlib/dlib_peer" --boxes "$abs_ob") \
+    > "$build/dlib/dlib_on_our_boxes.jsonl" 2>/dev/null
+else
+  rm -f "$ob.new"
+fi
+
+# Pass 2: the report.
 mkdir -p "$(dirname "$out")"
-nice -n 5 "$tool" --data "$data" --dlib-cache "$build/dlib" \
-  --detector "${AF_DETECTOR:-models/detector.afm}" --shape "${AF_SHAPE:-models/shape90.afm}" \
-  --sets "${AF_EVAL_SETS:-val,imm,caltech}" --json "$out.json" "$@" | tee "$out.md"
+nice -n 5 "$tool" "${args[@]}" --dlib-on-our-boxes "$ob,$build/dlib/dlib_on_our_boxes.jsonl" \
+  --json "$out.json" | tee "$out.md"

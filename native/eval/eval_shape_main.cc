@@ -4,9 +4,13 @@
 //
 //   af_eval_shape [--data DIR] [--detector FILE] [--shape FILE] [--dlib-cache DIR]
 //                 [--sets val,imm,caltech] [--min-face PX] [--json OUT] [--limit N]
+//                 [--write-our-boxes OUT.jsonl] [--dlib-on-our-boxes BOXES.jsonl,DLIB.jsonl]
 //   af_eval_shape --write-dlib-boxes OUT.jsonl [--data DIR] [--dlib-cache DIR]
 //       writes the val point boxes mapped to dlib's box convention, for `dlib_peer --boxes`
 //       (the secondary "point box" comparison), and exits.
+// --write-our-boxes writes every matched box of our detector, mapped to dlib's convention, for
+// `dlib_peer --boxes`; --dlib-on-our-boxes reads that file back with dlib_peer's output to add the
+// "dlib on our detector's boxes" rows (scripts/eval-shape.sh runs the two passes).
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -42,6 +46,8 @@ struct Options {
   std::string sets = "val,imm,caltech";
   std::string json_out;
   std::string write_dlib_boxes;
+  std::string write_our_boxes;   // our matched detector boxes, mapped to dlib's convention
+  std::string dlib_on_our_boxes; // "BOXES.jsonl,DLIB_OUT.jsonl": dlib_peer --boxes on those
   float min_face = 40.f;
   size_t limit = 0;  // 0 = all images
 };
@@ -62,6 +68,8 @@ bool ParseArgs(int argc, char** argv, Options* o) {
     else if (a == "--sets") { if (!next(&o->sets)) return false; }
     else if (a == "--json") { if (!next(&o->json_out)) return false; }
     else if (a == "--write-dlib-boxes") { if (!next(&o->write_dlib_boxes)) return false; }
+    else if (a == "--write-our-boxes") { if (!next(&o->write_our_boxes)) return false; }
+    else if (a == "--dlib-on-our-boxes") { if (!next(&o->dlib_on_our_boxes)) return false; }
     else if (a == "--min-face") { if (!next(&v)) return false; o->min_face = std::strtof(v.c_str(), nullptr); }
     else if (a == "--limit") { if (!next(&v)) return false; o->limit = std::strtoul(v.c_str(), nullptr, 10); }
     else return false;
@@ -112,6 +120,7 @@ struct FaceRecord {
   std::vector<PointF> ours_det;     // ours on our detector's box, per shared point
   std::vector<PointF> dlib_det;     // dlib on its own HOG box, per shared point (only dlib ones)
   std::vector<PointF> ours_on_dlib; // ours on dlib's HOG box mapped to our convention
+  std::vector<PointF> dlib_on_ours; // dlib on our detector's box mapped to dlib's convention
   std::vector<PointF> ours_pointbox, dlib_pointbox;  // val only (secondary)
   Shape90 ours_full{};              // our 90 points on our detector's box (val per-part table)
   std::vector<PointF> truth_full;   // val: the 90 label points
@@ -212,6 +221,7 @@ SetReport Report(const SetSpec& spec, const std::vector<FaceRecord>& records, in
   }
   int n_all = 0, n_common = 0;
   for (size_t i = 0; i < all.size(); ++i) { n_all += all[i]; n_common += common[i]; }
+  std::vector<double> ours_common_ourbox, dlib_common_ourbox;
   std::vector<double> ours_all, ours_common_both, dlib_common_both, ours_dlibbox_all,
       ours_dlibbox_common, dlib_dlibbox_common, ours_pb_all, ours_pb_common, dlib_pb_common;
   for (const FaceRecord& r : records) {
@@ -227,6 +237,10 @@ SetReport Report(const SetSpec& spec, const std::vector<FaceRecord>& records, in
       dlib_common_both.push_back(RecordNme(r.dlib_det, r, common));
     }
     if (dlib) dlib_dlibbox_common.push_back(RecordNme(r.dlib_det, r, common));
+    if (ours && !r.dlib_on_ours.empty()) {
+      ours_common_ourbox.push_back(RecordNme(r.ours_det, r, common));
+      dlib_common_ourbox.push_back(RecordNme(r.dlib_on_ours, r, common));
+    }
     if (dlib && !r.ours_on_dlib.empty()) {
       ours_dlibbox_all.push_back(RecordNme(r.ours_on_dlib, r, all));
       ours_dlibbox_common.push_back(RecordNme(r.ours_on_dlib, r, common));
@@ -265,6 +279,8 @@ SetReport Report(const SetSpec& spec, const std::vector<FaceRecord>& records, in
   add("ours", "dlib HOG box, mapped", all_pts, "dlib detects", ours_dlibbox_all);
   add("ours", "dlib HOG box, mapped", common_pts, "dlib detects", ours_dlibbox_common);
   add("dlib-68", "own HOG detector", common_pts, "dlib detects", dlib_dlibbox_common);
+  add("ours", "own detector", common_pts, "ours detects", ours_common_ourbox);
+  add("dlib-68", "our detector's box, mapped", common_pts, "ours detects", dlib_common_ourbox);
   if (has_pointbox) {
     add("ours", "label point box (leaks)", all_pts, "all", ours_pb_all);
     add("ours", "label point box (leaks)", common_pts, "all", ours_pb_common);
@@ -334,6 +350,14 @@ class Runner {
     Status st = FitMap();
     if (!st.ok()) return Fail(st);
     if (!o_.write_dlib_boxes.empty()) return WriteDlibBoxes();
+    if (!o_.write_our_boxes.empty()) {
+      our_boxes_out_.open(o_.write_our_boxes);
+      if (!our_boxes_out_) return Fail(Status(ErrorCode::kInternal, "cannot write " + o_.write_our_boxes));
+    }
+    if (!o_.dlib_on_our_boxes.empty()) {
+      st = ReadDlibOnOurBoxes();
+      if (!st.ok()) return Fail(st);
+    }
     if (Ours::Available()) {
       st = ours_.Load(o_.detector, o_.shape);
       if (!st.ok()) return Fail(st);
@@ -410,6 +434,44 @@ class Runner {
     return out ? 0 : Fail(Status(ErrorCode::kInternal, "cannot write " + o_.write_dlib_boxes));
   }
 
+  // `dlib_peer --boxes BOXES` output, line i for line i of BOXES; keyed by BOXES' "key" fields.
+  Status ReadDlibOnOurBoxes() {
+    const size_t comma = o_.dlib_on_our_boxes.find(',');
+    if (comma == std::string::npos) return Status(ErrorCode::kInvalidParameter, "--dlib-on-our-boxes BOXES,OUT");
+    const std::string boxes_path = o_.dlib_on_our_boxes.substr(0, comma);
+    std::vector<PeerImage> out;
+    Status st = ReadPeerJsonlList(o_.dlib_on_our_boxes.substr(comma + 1), &out);
+    if (!st.ok()) return st;
+    std::ifstream in(boxes_path);
+    std::string line;
+    size_t i = 0;
+    while (std::getline(in, line)) {
+      JsonValue v;
+      if (!ParseJson(line, &v)) return Status(ErrorCode::kInvalidParameter, boxes_path + ": bad line");
+      if (i >= out.size() || out[i].file != v.text("file") || out[i].faces.size() != 1) {
+        return Status(ErrorCode::kInvalidParameter, "dlib output does not follow " + boxes_path);
+      }
+      dlib_on_ours_[v.text("key")] = out[i].faces[0].points;
+      ++i;
+    }
+    if (i != out.size()) return Status(ErrorCode::kInvalidParameter, "dlib output longer than " + boxes_path);
+    return Status::Ok();
+  }
+
+  // Our matched detector box for record `index` of `set`: written for dlib_peer --boxes (mapped
+  // to dlib's convention) and/or dlib's landmarks on it read back.
+  void OurBox(const SetSpec& spec, size_t index, const std::string& file, const BoxF& box, FaceRecord* r) {
+    const std::string key = spec.name + "#" + std::to_string(index);
+    if (our_boxes_out_.is_open()) {
+      const BoxF d = map_.ToDlib(box);
+      our_boxes_out_ << "{\"file\":\"" << file << "\",\"box\":[" << std::lround(d.x) << ","
+                     << std::lround(d.y) << "," << std::lround(d.x + d.w - 1) << ","
+                     << std::lround(d.y + d.h - 1) << "],\"key\":\"" << key << "\"}\n";
+    }
+    const auto it = dlib_on_ours_.find(key);
+    if (it != dlib_on_ours_.end()) r->dlib_on_ours = Extract(spec, it->second, true);
+  }
+
   // Loads the image and runs our detector once per file.
   bool Prepare(const std::string& file, GrayImage* img, std::vector<OurDetection>* dets) {
     dets->clear();
@@ -484,6 +546,7 @@ class Runner {
         if (ours_.has_shape()) {
           if (const OurDetection* d = BestIoU(dets, truth_box, 0.3f)) {
             r.ours_full = ours_.Predict(img, d->box);
+            OurBox(spec, records.size(), li.file, d->box, &r);
             ++ours_checked;
             ours_swapped += pupil_swapped(ToVector(r.ours_full));
             r.ours_det = Extract(spec, ToVector(r.ours_full), false);
@@ -578,6 +641,7 @@ class Runner {
       if (ours_.has_shape()) {
         if (const OurDetection* d = BestIoU(dets, truth_box, 0.3f)) {
           r.ours_det = Extract(spec, ToVector(ours_.Predict(img, d->box)), false);
+          OurBox(spec, records.size(), ii.file, d->box, &r);
         }
       }
       const auto dit = dlib.find(ii.file);
@@ -642,7 +706,10 @@ class Runner {
               best = &d;
             }
           }
-          if (best) r.ours_det = Extract(spec, ToVector(ours_.Predict(img, best->box)), false);
+          if (best) {
+            r.ours_det = Extract(spec, ToVector(ours_.Predict(img, best->box)), false);
+            OurBox(spec, records.size(), ci.file, best->box, &r);
+          }
         }
         if (dit != dlib.end()) {
           const PeerFace* best = nullptr;
@@ -669,6 +736,8 @@ class Runner {
   BoxMap map_;
   Ours ours_;
   JsonWriter json_;
+  std::ofstream our_boxes_out_;
+  std::map<std::string, std::vector<PointF>> dlib_on_ours_;
 };
 
 }  // namespace
@@ -680,6 +749,7 @@ int main(int argc, char** argv) {
   if (!af::eval::ParseArgs(argc, argv, &options)) {
     std::cerr << "usage: af_eval_shape [--data DIR] [--detector FILE] [--shape FILE] [--dlib-cache DIR]\n"
                  "                     [--sets val,imm,caltech] [--min-face PX] [--json OUT] [--limit N]\n"
+                 "                     [--write-our-boxes OUT.jsonl] [--dlib-on-our-boxes BOXES.jsonl,DLIB.jsonl]\n"
                  "       af_eval_shape --write-dlib-boxes OUT.jsonl [--data DIR] [--dlib-cache DIR]\n";
     return 2;
   }
