@@ -161,3 +161,21 @@ t.test('queued jobs: input copied at the call, abort removes them, concurrency i
   t.throws(() => concurrency(0), { code: 'InvalidParameter.InvalidParameter' });
   t.equal(concurrency(before), before, 'restored');
 });
+
+t.test('model problems: FailedOperation.ServerError naming the file; image errors come first', async (t) => {
+  t.plan(7);
+  const { createAnalyzer } = lib();
+  const missing = createAnalyzer({ shapeModel: '/nonexistent/shape.afm', detectorModel: '/nonexistent/detector.afm' });
+  let e = await codeOf(missing.load());
+  t.equal(e.code, 'FailedOperation.ServerError', 'load() of a missing file');
+  t.match(e.message, /\/nonexistent\//, 'message names the path');
+  e = await codeOf(missing.analyzeFace(makePng(64, 64)));
+  t.equal(e.code, 'FailedOperation.ServerError', 'analyzeFace with missing models');
+  e = await codeOf(missing.analyzeFace(Buffer.from('GIF89a..........')));
+  t.equal(e.code, 'FailedOperation.ImageDecodeFailed', 'a bad image is reported before the missing models');
+  const notAModel = createAnalyzer({ shapeModel: __filename, detectorModel: __filename });
+  e = await codeOf(notAModel.load());
+  t.equal(e.code, 'FailedOperation.ServerError', 'a file that is not a model');
+  t.match(e.message, /model/, e.message);
+  t.throws(() => createAnalyzer({ shape: 'x.afm' }), { code: 'InvalidParameter.InvalidParameter', message: /did you mean 'shapeModel'/ });
+});
