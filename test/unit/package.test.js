@@ -75,5 +75,18 @@ t.test('the prebuild gives the same result as the local build', async (t) => {
   t.equal(r.status, 0, r.stderr);
   const fromPrebuild = JSON.parse(r.stdout);
   const local = await require(ROOT).analyzeFace(fs.readFileSync(path.join(FIXTURES, 'astronaut.jpg')));
-  t.same(fromPrebuild, local, 'same FaceShapeSet');
+  // The local build may come from another build system with other optimisation flags, so
+  // floating-point results may differ in the last bit: allow 1 px after rounding.
+  t.same(Object.keys(fromPrebuild), Object.keys(local));
+  t.equal(fromPrebuild.FaceShapeSet.length, local.FaceShapeSet.length, 'same number of faces');
+  let worst = 0;
+  fromPrebuild.FaceShapeSet.forEach((f, i) => {
+    for (const k of Object.keys(f)) {
+      f[k].forEach((p, j) => {
+        const q = local.FaceShapeSet[i][k][j];
+        worst = Math.max(worst, Math.abs(p.X - q.X), Math.abs(p.Y - q.Y));
+      });
+    }
+  });
+  t.ok(worst <= 1, `points agree within 1 px (worst ${worst})`);
 });
