@@ -98,10 +98,12 @@ size_t FaceCount(const Truth& t) { return t.caltech.empty() ? t.boxes.size() : t
 // Greedy matching in descending score order (PASCAL VOC style): each face takes at most one
 // detection; a second detection on a matched required face is a false positive; detections on
 // optional faces are ignored.
-void MatchImage(const Truth& t, std::vector<Cand> cands, std::vector<ScoredDet>* out) {
+void MatchImage(const Truth& t, std::vector<Cand> cands, std::vector<ScoredDet>* out,
+                std::vector<float>* match_score) {
   std::stable_sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.score > b.score; });
   const size_t n = FaceCount(t);
   std::vector<bool> taken(n, false);
+  match_score->assign(n, -INFINITY);  // score of the detection each face took
   for (const Cand& c : cands) {
     int best = -1;
     float best_q = -1;
@@ -114,6 +116,7 @@ void MatchImage(const Truth& t, std::vector<Cand> cands, std::vector<ScoredDet>*
     }
     if (best >= 0) {
       taken[best] = true;
+      (*match_score)[best] = c.score;
       out->push_back(ScoredDet{c.score, 1});
     } else {
       out->push_back(ScoredDet{c.score, optional_hit ? -1 : 0});
@@ -129,9 +132,14 @@ struct Setting {
 const Setting kSettings[] = {{"min face 40 / dlib upsample 1", 40.f, 1},
                              {"min face 80 / dlib upsample 0", 80.f, 0}};
 
+// Caltech recall at the default threshold by face size (annotated eye distance, px).
+const float kSizeBins[] = {20, 30, 50, 80, 1e9f};
+constexpr int kNumBins = 4;
+
 struct ResultRow {
   std::string set, system, setting;
   DetCurve curve;
+  int bin_faces[kNumBins] = {0, 0, 0, 0}, bin_found[kNumBins] = {0, 0, 0, 0};
   int images_with_fp = 0;  // negatives only
   double ms_per_image = 0;
 };
@@ -228,6 +236,8 @@ class Runner {
     const auto& images = sets_.at(set);
     std::vector<ScoredDet> dets;
     int faces = 0, with_fp = 0;
+    ResultRow row{set, system, s.name, DetCurve(), 0, 0};
+    std::vector<float> match_score;
     for (size_t i = 0; i < cands.size(); ++i) {
       Truth t = images[i].second;
       if (ours && !t.boxes.empty()) {
@@ -235,13 +245,23 @@ class Runner {
       }
       for (const bool r : t.required) faces += r;
       const size_t before = dets.size();
-      MatchImage(t, cands[i], &dets);
+      MatchImage(t, cands[i], &dets, &match_score);
+      for (size_t k = 0; k < t.caltech.size(); ++k) {
+        const float d = t.caltech[k].eye_distance();
+        for (int b = 0; b < kNumBins; ++b) {
+          if (d >= kSizeBins[b] && d < kSizeBins[b + 1]) {
+            ++row.bin_faces[b];
+            row.bin_found[b] += match_score[k] >= 0;
+          }
+        }
+      }
       bool fp = false;
       for (size_t k = before; k < dets.size(); ++k) fp |= dets[k].label == 0 && dets[k].score >= 0;
       with_fp += fp;
     }
-    ResultRow row{set, system, s.name, ComputeCurve(dets, faces, static_cast<int>(cands.size())), with_fp,
-                  cands.empty() ? 0 : ms / cands.size()};
+    row.curve = ComputeCurve(dets, faces, static_cast<int>(cands.size()));
+    row.images_with_fp = with_fp;
+    row.ms_per_image = cands.empty() ? 0 : ms / cands.size();
     rows_.push_back(row);
   }
 
@@ -306,6 +326,19 @@ class Runner {
                    std::to_string(r.images_with_fp), Fmt(r.ms_per_image, 1)});
     }
     std::cout << FormatTable(n);
+    std::cout << "\nCaltech recall at the default threshold by face size (annotated eye distance):\n\n";
+    std::vector<std::vector<std::string>> z = {{"system", "setting", "20-30 px", "30-50 px", "50-80 px", ">= 80 px"}};
+    for (const ResultRow& r : rows_) {
+      if (r.set != "caltech") continue;
+      std::vector<std::string> line = {r.system, r.setting};
+      for (int b = 0; b < kNumBins; ++b) {
+        line.push_back(r.bin_faces[b] ? Fmt(static_cast<double>(r.bin_found[b]) / r.bin_faces[b], 3) + " (" +
+                                            std::to_string(r.bin_faces[b]) + ")"
+                                      : "-");
+      }
+      z.push_back(line);
+    }
+    std::cout << FormatTable(z);
   }
 
   std::string Json() const {
@@ -322,6 +355,15 @@ class Runner {
       w.Key("curve");
       WriteCurve(&w, r.curve);
       if (r.set == "negatives") w.Key("images_with_fp").Int(r.images_with_fp);
+      if (r.set == "caltech") {
+        w.Key("recall_default_by_eye_distance").BeginArray();
+        for (int b = 0; b < kNumBins; ++b) {
+          w.BeginObject().Key("from_px").Number(kSizeBins[b]).Key("to_px").Number(b + 1 < kNumBins ? kSizeBins[b + 1] : NAN);
+          w.Key("faces").Int(r.bin_faces[b]);
+          w.Key("recall").Number(r.bin_faces[b] ? static_cast<double>(r.bin_found[b]) / r.bin_faces[b] : NAN).EndObject();
+        }
+        w.EndArray();
+      }
       w.Key("ms_per_image").Number(r.ms_per_image);
       w.EndObject();
     }
