@@ -55,11 +55,17 @@ std::vector<Detection> FaceDetector::Detect(const GrayImage& image, const Detect
     const int n = static_cast<int>(levels.size());
     std::vector<std::vector<RawDetection>> per_level(n);
     const int threads = std::max(1, std::min(options.threads, 64));
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) if (threads > 1)
-    for (int i = 0; i < n; ++i) {
+    // Levels run largest first, so each thread's buffers are allocated once.
+#pragma omp parallel num_threads(threads) if (threads > 1)
+    {
       FhogImage fhog;
-      ComputeFhog(levels[i].image, &fhog);
-      ScanLevel(fhog, m, i, adjust, true, &per_level[i]);
+      FhogScratch scratch;
+      ScanScratch scan_scratch;
+#pragma omp for schedule(dynamic, 1)
+      for (int i = 0; i < n; ++i) {
+        ComputeFhog(levels[i].image, &fhog, &scratch);
+        ScanLevel(fhog, m, i, adjust, true, &per_level[i], &scan_scratch);
+      }
     }
     std::vector<BoxF> boxes;
     std::vector<float> scores;

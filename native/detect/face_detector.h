@@ -29,6 +29,9 @@ struct Detection {
   int component = 0;  // which filter fired
 };
 
+// min_face_size: the first pyramid level maps it onto the filter's face size (upsampling at most
+// 4x and to at most 24 Mpixels; below that the effective smallest face grows). Faces up to the
+// whole image (slightly beyond: each level is padded by the model's pad_cells) are scanned.
 struct DetectOptions {
   float min_face_size = 40.f;  // smallest face side in pixels; the first level is upsampled if needed
   float threshold_adjust = 0.f;  // added to the model threshold (negative = more recall)

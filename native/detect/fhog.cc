@@ -118,11 +118,16 @@ int FhogMirrorChannel(int c) {
 }
 
 void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
+  FhogScratch scratch;
+  ComputeFhog(image, out, &scratch, simd);
+}
+
+void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLevel simd) {
   const int w = image.width, h = image.height;
   const int ncx = w > 0 ? w / kFhogCell : 0, ncy = h > 0 ? h / kFhogCell : 0;
   out->cells_x = ncx;
   out->cells_y = ncy;
-  out->data.assign(static_cast<size_t>(ncx) * ncy * kFhogStride, 0.f);
+  out->data.resize(static_cast<size_t>(ncx) * ncy * kFhogStride);  // every cell is written below
   if (ncx <= 0 || ncy <= 0) {
     out->cells_x = out->cells_y = 0;
     return;
@@ -136,13 +141,23 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
 
   const int used_w = ncx * kFhogCell, used_h = ncy * kFhogCell;
   const int gx = ncx + 2, gy = ncy + 2;  // histogram grid with one cell of padding each side
-  std::vector<float> hist(static_cast<size_t>(gx) * gy * 18, 0.f);
-  std::vector<float> rowacc(static_cast<size_t>(gx) * 18), rowacc2(rowacc.size());
-  std::vector<float> mag(w), frac(w);
-  std::vector<int32_t> bin(w);
+  std::vector<float>& hist = sc->hist;
+  hist.assign(static_cast<size_t>(gx) * gy * 18, 0.f);
+  std::vector<float>& rowacc = sc->rowacc;
+  std::vector<float>& rowacc2 = sc->rowacc2;
+  rowacc.resize(static_cast<size_t>(gx) * 18);
+  rowacc2.resize(rowacc.size());
+  std::vector<float>& mag = sc->mag;
+  std::vector<float>& frac = sc->frac;
+  std::vector<int32_t>& bin = sc->bin;
+  mag.resize(w);
+  frac.resize(w);
+  bin.resize(w);
   // Horizontal bilinear tables.
-  std::vector<int32_t> cx0(used_w);
-  std::vector<float> wx1(used_w);
+  std::vector<int32_t>& cx0 = sc->cx0;
+  std::vector<float>& wx1 = sc->wx1;
+  cx0.resize(used_w);
+  wx1.resize(used_w);
   for (int x = 0; x < used_w; ++x) {
     const float xp = (x + 0.5f) / kFhogCell - 0.5f;
     const int ix = static_cast<int>(std::floor(xp));
@@ -189,7 +204,8 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
     }
   }
   // Energy of each real cell (contrast-insensitive histogram), then 2x2 block sums.
-  std::vector<float> energy(static_cast<size_t>(ncx) * ncy);
+  std::vector<float>& energy = sc->energy;
+  energy.resize(static_cast<size_t>(ncx) * ncy);
   for (int cy = 0; cy < ncy; ++cy) {
     for (int cx = 0; cx < ncx; ++cx) {
       const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * 18;
@@ -208,7 +224,8 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd) {
   };
   // block(bx, by) for bx in [-1, ncx-1], by in [-1, ncy-1]; stored at (bx+1, by+1).
   const int bw = ncx + 1;
-  std::vector<float> inv_norm(static_cast<size_t>(bw) * (ncy + 1));
+  std::vector<float>& inv_norm = sc->inv_norm;
+  inv_norm.resize(static_cast<size_t>(bw) * (ncy + 1));
   for (int by = -1; by < ncy; ++by) {
     for (int bx = -1; bx < ncx; ++bx) {
       const float s = E(bx, by) + E(bx + 1, by) + E(bx, by + 1) + E(bx + 1, by + 1);

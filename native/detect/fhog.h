@@ -49,9 +49,18 @@ struct FhogImage {
 
 enum class SimdLevel { kAuto, kScalar, kSse2, kAvx2 };
 
+// Buffers ComputeFhog needs; reusing one across calls (e.g. the levels of a pyramid, largest
+// first) avoids repeated allocation. One per thread.
+struct FhogScratch {
+  std::vector<float> hist, rowacc, rowacc2, mag, frac, wx1, energy, inv_norm;
+  std::vector<int32_t> bin, cx0;
+};
+
 // Computes the FHOG of `image` (cell size kFhogCell). Images smaller than one cell give an empty
 // grid. `simd` forces a kernel (tests); kAuto picks the best the CPU allows.
 void ComputeFhog(const GrayImage& image, FhogImage* out, SimdLevel simd = SimdLevel::kAuto);
+void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* scratch,
+                 SimdLevel simd = SimdLevel::kAuto);
 
 // The channel a channel maps to under a left-right flip of the image.
 int FhogMirrorChannel(int channel);

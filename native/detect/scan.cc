@@ -411,11 +411,14 @@ void ExtractWindow(const FhogImage& fhog, int cx, int cy, int fw, int fh, float*
 }
 
 void ScanLevel(const FhogImage& fhog, const DetectorModel& m, int level_index, float threshold_offset,
-               bool local_max_only, std::vector<RawDetection>* out) {
+               bool local_max_only, std::vector<RawDetection>* out, ScanScratch* scratch) {
+  ScanScratch local;
+  if (scratch == nullptr) scratch = &local;
   const int nx = fhog.cells_x - m.filter_w + 1, ny = fhog.cells_y - m.filter_h + 1;
   if (nx <= 0 || ny <= 0) return;
   const size_t nc = m.components.size();
-  std::vector<std::vector<float>> maps(nc);
+  std::vector<std::vector<float>>& maps = scratch->maps;
+  maps.resize(nc);
   size_t done = 0;
   for (; done + 3 <= nc; done += 3) {
     const float* w[3] = {m.components[done].weights.data(), m.components[done + 1].weights.data(),

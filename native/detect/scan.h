@@ -134,8 +134,12 @@ struct RawDetection {
 // Scans all components over one level's FHOG; keeps windows with response + bias >
 // threshold_offset + component threshold (pass a very negative offset for training).
 // Only local maxima of each component's map are kept when local_max_only.
+struct ScanScratch {
+  std::vector<std::vector<float>> maps;
+};
 void ScanLevel(const FhogImage& fhog, const DetectorModel& model, int level_index,
-               float threshold_offset, bool local_max_only, std::vector<RawDetection>* out);
+               float threshold_offset, bool local_max_only, std::vector<RawDetection>* out,
+               ScanScratch* scratch = nullptr);
 
 // Non-maximum suppression over (box, score) pairs: returns indices kept, best first.
 std::vector<int> NonMaxSuppression(const std::vector<BoxF>& boxes, const std::vector<float>& scores,

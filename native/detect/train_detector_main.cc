@@ -63,6 +63,7 @@ struct Options {
   // Experiments only: hold a quarter of the training negatives out of training and report false
   // positives on them (so settings are compared without looking at the held-out split).
   bool tune_split = false;
+  bool neg_mirror = true;     // also use left-right flipped copies of the training negatives
 };
 
 double Now() {
@@ -353,7 +354,16 @@ int Run(const Options& o) {
     Status ls = LoadGrayFile(o.data + "/negatives/" + neg.train_files[i], &neg.train_images[i]);
     if (!ls.ok()) std::printf("warning: %s: %s\n", neg.train_files[i].c_str(), ls.message().c_str());
   }
-  std::printf("negative images: %zu training, %zu held out\n", neg.train_files.size(), neg.heldout_files.size());
+  if (o.neg_mirror) {
+    const size_t n = neg.train_images.size();
+    for (size_t i = 0; i < n; ++i) {
+      GrayImage f = neg.train_images[i];
+      for (int y = 0; y < f.height; ++y) std::reverse(f.row(y), f.row(y) + f.width);
+      neg.train_images.push_back(std::move(f));
+    }
+  }
+  std::printf("negative images: %zu training (%zu with mirrors), %zu held out\n", neg.train_files.size(),
+              neg.train_images.size(), neg.heldout_files.size());
   std::vector<std::vector<float>> negs;  // one vector per window
   {
     // Random windows: draw positions serially from each image's pyramid geometry.
@@ -637,7 +647,7 @@ int Run(const Options& o) {
        << ", \"pos_weight\": " << o.pos_weight << ", \"yaw_frontal\": " << o.yaw_frontal << ", \"yaw_side\": " << o.yaw_side
        << ", \"side_copies\": " << o.side_copies << ", \"neg_random\": " << o.neg_random << ", \"neg_mine\": " << o.neg_mine
        << ", \"fp_target\": " << o.fp_target << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_shift\": " << o.jitter_shift
-       << ", \"jitter_roll\": " << o.jitter_roll << ", \"svm_epochs\": " << o.svm_epochs
+       << ", \"jitter_roll\": " << o.jitter_roll << ", \"svm_epochs\": " << o.svm_epochs << ", \"neg_mirror\": " << o.neg_mirror
        << ", \"filter_cells\": [" << m.filter_w << ", " << m.filter_h << "], \"face_in_window\": [" << m.face_left << ", " << m.face_top << ", " << m.face_size
        << "], \"pyramid_step\": " << m.pyramid_step << ", \"pad_cells\": " << m.pad_cells << "},\n"
        << "  \"data\": {\"train_images\": " << train.size() << ", \"positive_windows\": " << specs.size()
@@ -690,6 +700,7 @@ int main(int argc, char** argv) {
     else if (a == "--fp-target") o.fp_target = std::strtof(v, nullptr);
     else if (a == "--svm-epochs") o.svm_epochs = std::atoi(v);
     else if (a == "--tune-split") o.tune_split = std::atoi(v) != 0;
+    else if (a == "--neg-mirror") o.neg_mirror = std::atoi(v) != 0;
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
