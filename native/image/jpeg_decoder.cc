@@ -118,7 +118,7 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
     // reported as the truncation it really is.
     const bool truncated = err.premature_end;
     if (truncated) {
-      std::snprintf(message, JMSG_LENGTH_MAX, "the file ends early (then: %s)", err.message);
+      std::snprintf(message, JMSG_LENGTH_MAX, "the file ends early (then: %.150s)", err.message);
     } else {
       std::memcpy(message, err.message, JMSG_LENGTH_MAX);
     }
@@ -172,7 +172,7 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
   jpeg_destroy_decompress(&cinfo);
   if (err.premature_end) {
     std::snprintf(message, JMSG_LENGTH_MAX,
-                  "the coded data ends before the image is complete (%s)", err.last_warning);
+                  "the coded data ends before the image is complete (%.140s)", err.last_warning);
     return 2;
   }
   return 0;
