@@ -179,6 +179,7 @@ void TestVariantsMatchReferences() {
   }
   ExpectSamePixels("bmp-rgb16-555.bmp", "ref-rgb16-555.png");
   ExpectSamePixels("bmp-rgb16-565.bmp", "ref-rgb16-565.png");
+  ExpectSamePixels("bmp-rgb16-565-v3.bmp", "ref-rgb16-565.png");
   for (const char* f : {"bmp-pal8.bmp", "bmp-pal8-topdown.bmp", "bmp-pal8-v5.bmp",
                         "bmp-pal8-core.bmp", "bmp-pal8-rle8.bmp", "png-palette.png"}) {
     ExpectSamePixels(f, "ref-pal8.png");
