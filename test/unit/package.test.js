@@ -90,3 +90,25 @@ t.test('the prebuild gives the same result as the local build', async (t) => {
   });
   t.ok(worst <= 1, `points agree within 1 px (worst ${worst})`);
 });
+
+t.test('ANALYZE_FACE_SIMD=scalar (no AVX2) gives the same points within 1 px', async (t) => {
+  if (!requireModels(t)) return;
+  const img = path.join(FIXTURES, 'astronaut.jpg');
+  const code = `const af = require(${JSON.stringify(ROOT)});
+    af.analyzeFace(require('fs').readFileSync(${JSON.stringify(img)}), 0, { withFaceRect: true })
+      .then((r) => process.stdout.write(JSON.stringify({ r, avx2: af.nativeInfo().avx2 })), (e) => process.stdout.write(JSON.stringify({ error: e.code })))`;
+  const res = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8', env: { ...process.env, ANALYZE_FACE_SIMD: 'scalar' } });
+  t.equal(res.status, 0, res.stderr);
+  const scalar = JSON.parse(res.stdout);
+  t.equal(scalar.avx2, false, 'the scalar path is in use');
+  const simd = await require(ROOT).analyzeFace(fs.readFileSync(img), 0, { withFaceRect: true });
+  t.equal(scalar.r.FaceShapeSet.length, simd.FaceShapeSet.length, 'same faces');
+  let worst = 0;
+  scalar.r.FaceShapeSet.forEach((f, i) => {
+    for (const k of Object.keys(f)) {
+      if (!Array.isArray(f[k])) continue;
+      f[k].forEach((p, j) => { worst = Math.max(worst, Math.abs(p.X - simd.FaceShapeSet[i][k][j].X), Math.abs(p.Y - simd.FaceShapeSet[i][k][j].Y)); });
+    }
+  });
+  t.ok(worst <= 1, `worst point difference ${worst} px`);
+});
