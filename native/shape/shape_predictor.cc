@@ -1,6 +1,8 @@
 #include "shape/shape_predictor.h"
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <cstring>
 #include <utility>
 #include <vector>
@@ -11,8 +13,51 @@
 
 namespace af {
 
+namespace {
+
+// Inference layout of one level, built once at load: every tree's split nodes and leaf records
+// in two contiguous arrays (no per-tree pointer chasing), thresholds as integers. The pixel
+// difference is an integer, so `diff > t` equals `diff > floor(t)` for every finite t.
+struct FlatNode {
+  uint16_t a = 0, b = 0;
+  int32_t t = 0;
+};
+struct FlatLevel {
+  std::vector<shape::PoolPoint> pool;
+  std::vector<FlatNode> nodes;   // trees × (2^depth - 1)
+  std::vector<int8_t> leaves;    // trees × 2^depth × kLeafStride, + 64 bytes for alignment
+  size_t leaf_offset = 0;        // first 64-byte-aligned byte of `leaves`
+};
+
+}  // namespace
+
 struct ShapePredictor::Impl {
-  shape::ShapeModel model;
+  uint32_t depth = 0, trees = 0;
+  std::array<float, shape::kDims> mean{};
+  std::vector<FlatLevel> levels;
+
+  explicit Impl(shape::ShapeModel&& m) : depth(m.depth), trees(m.trees), mean(m.mean) {
+    const size_t nodes = (size_t{1} << depth) - 1, leaves = size_t{1} << depth;
+    for (shape::Level& level : m.levels) {
+      FlatLevel f;
+      f.pool = std::move(level.pool);
+      f.nodes.reserve(level.trees.size() * nodes);
+      f.leaves.assign(level.trees.size() * leaves * shape::kLeafStride + 64, 0);
+      f.leaf_offset = (64 - reinterpret_cast<uintptr_t>(f.leaves.data()) % 64) % 64;
+      int8_t* out = f.leaves.data() + f.leaf_offset;
+      for (shape::Tree& tree : level.trees) {
+        for (const shape::SplitNode& sn : tree.splits) {
+          const float t = std::floor(std::max(-1024.f, std::min(1024.f, sn.threshold)));
+          f.nodes.push_back(FlatNode{sn.a, sn.b, static_cast<int32_t>(t)});
+        }
+        std::memcpy(out, tree.leaves.data(), tree.leaves.size());
+        out += tree.leaves.size();
+        std::vector<shape::SplitNode>().swap(tree.splits);
+        std::vector<int8_t>().swap(tree.leaves);
+      }
+      levels.push_back(std::move(f));
+    }
+  }
 };
 
 ShapePredictor::ShapePredictor(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -21,9 +66,10 @@ ShapePredictor::~ShapePredictor() = default;
 Status ShapePredictor::LoadFromMemory(const uint8_t* data, size_t size,
                                       std::shared_ptr<const ShapePredictor>* out) {
   if (out == nullptr) return Status(ErrorCode::kInvalidParameter, "shape model: null output");
-  auto impl = std::make_unique<Impl>();
-  Status st = shape::ParseShapeModel(data, size, &impl->model);
+  shape::ShapeModel model;
+  Status st = shape::ParseShapeModel(data, size, &model);
   if (!st.ok()) return st;
+  auto impl = std::make_unique<Impl>(std::move(model));
   out->reset(new ShapePredictor(std::move(impl)));  // private constructor: no make_shared
   return Status::Ok();
 }
@@ -38,18 +84,19 @@ Status ShapePredictor::LoadFromFile(const std::string& path,
 
 Shape90 ShapePredictor::Predict(const GrayImage& image, const BoxF& box) const {
   using namespace shape;
-  const ShapeModel& m = impl_->model;
+  const Impl& m = *impl_;
   alignas(64) float cur[kLeafStride];
   std::memcpy(cur, m.mean.data(), sizeof(float) * kDims);
   const bool usable = !image.empty() && box.w > 0.f && box.h > 0.f &&
                       image.pixels.size() >= static_cast<size_t>(image.width) * image.height;
   if (usable) {
-    int16_t feat[kMaxPool];
+    int32_t feat[kMaxPool];
     constexpr size_t kBatch = 64;
     const int8_t* batch[kBatch];
     alignas(64) float acc[kLeafStride];
-    const uint32_t first_leaf = (1u << m.depth) - 1;
-    for (const Level& level : m.levels) {
+    const uint32_t depth = m.depth, nodes = (1u << depth) - 1;
+    const size_t leaf_bytes = (size_t{1} << depth) * kLeafStride;
+    for (const FlatLevel& level : m.levels) {
       const Similarity s = FitSimilarity(m.mean.data(), cur);
       for (size_t p = 0; p < level.pool.size(); ++p) {
         float u, v;
@@ -59,15 +106,20 @@ Shape90 ShapePredictor::Predict(const GrayImage& image, const BoxF& box) const {
         feat[p] = image.at(x, y);
       }
       std::fill(acc, acc + kLeafStride, 0.f);
+      const FlatNode* nd = level.nodes.data();
+      const int8_t* leaves = level.leaves.data() + level.leaf_offset;
       size_t nb = 0;
-      for (const Tree& tree : level.trees) {
-        uint32_t node = 0;
-        const SplitNode* sp = tree.splits.data();
-        while (node < first_leaf) {
-          const SplitNode& n = sp[node];
-          node = 2 * node + (static_cast<float>(feat[n.a] - feat[n.b]) > n.threshold ? 1 : 2);
+      for (uint32_t t = 0; t < m.trees; ++t, nd += nodes, leaves += leaf_bytes) {
+        uint32_t i = 0;
+        for (uint32_t d = 0; d < depth; ++d) {
+          const FlatNode& n = nd[i];
+          i = 2 * i + (feat[n.a] - feat[n.b] > n.t ? 1 : 2);
         }
-        batch[nb++] = tree.leaves.data() + static_cast<size_t>(node - first_leaf) * kLeafStride;
+        const int8_t* leaf = leaves + static_cast<size_t>(i - nodes) * kLeafStride;
+        __builtin_prefetch(leaf);
+        __builtin_prefetch(leaf + 64);
+        __builtin_prefetch(leaf + 128);
+        batch[nb++] = leaf;
         if (nb == kBatch) {
           AccumulateLeaves(acc, batch, nb);
           nb = 0;
