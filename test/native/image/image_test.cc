@@ -352,7 +352,7 @@ void TestJpeg() {
 
 void TestPngErrors() {
   ExpectError("png-truncated", Load("png-truncated.png"), ErrorCode::kImageDecodeFailed,
-              "corrupt PNG data");
+              "truncated PNG: the file ends before the image data is complete");
   ExpectError("png-bad-crc", Load("png-bad-crc.png"), ErrorCode::kImageDecodeFailed,
               "IDAT: CRC error");
   ExpectError("png-corrupt-idat", Load("png-corrupt-idat.png"), ErrorCode::kImageDecodeFailed,
