@@ -1,6 +1,6 @@
-// libFuzzer target: the whole decode entry point (sniff → header → limits → JPEG/PNG/BMP decode)
-// on arbitrary bytes, to gray and to RGB. Limits are small so big decoded images do not turn into
-// timeouts; everything an image header can claim is still reachable up to them.
+// libFuzzer target: the whole decode entry point (sniff → header → limits → JPEG/PNG/BMP
+// decode) on arbitrary bytes, to gray and to RGB. Limits are small so big decoded images do not
+// turn into timeouts; everything an image header can claim is still reachable up to them.
 //
 // Besides memory errors (ASan) and undefined behaviour (UBSan) it checks the API's promises:
 // success means a buffer of exactly width*height*channels bytes within the limits; failure means

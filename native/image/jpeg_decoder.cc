@@ -187,7 +187,8 @@ Status ReadJpegHeader(const uint8_t* data, size_t size, ImageHeader* header) {
   const int rc = ReadHeaderC(data, size, &w, &h, &min_bytes, message);
   if (rc == 2) {
     return Status(ErrorCode::kImageDecodeFailed,
-                  std::string("truncated JPEG: the file ends inside its headers (") + message + ")");
+                  std::string("truncated JPEG: the file ends inside its headers (") + message +
+                      ")");
   }
   if (rc != 0) {
     return Status(ErrorCode::kImageDecodeFailed, std::string("corrupt JPEG header: ") + message);

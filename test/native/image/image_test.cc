@@ -568,18 +568,21 @@ void TestBmpHeaderErrors() {
 // ReadImageHeader alone: format and size for every variant, without decoding.
 void TestHeaders() {
   struct Case { const char* file; af::ImageFormat format; };
+  using F = af::ImageFormat;
   const Case cases[] = {
-      {"bmp-rgb24.bmp", af::ImageFormat::kBmp},       {"bmp-pal8-rle8.bmp", af::ImageFormat::kBmp},
-      {"bmp-rgb24-core.bmp", af::ImageFormat::kBmp},  {"bmp-rgb24-topdown.bmp", af::ImageFormat::kBmp},
-      {"png-rgb16.png", af::ImageFormat::kPng},       {"png-palette4-interlaced.png", af::ImageFormat::kPng},
-      {"jpeg-progressive.jpg", af::ImageFormat::kJpeg}, {"jpeg-ycck.jpg", af::ImageFormat::kJpeg},
+      {"bmp-rgb24.bmp", F::kBmp},        {"bmp-pal8-rle8.bmp", F::kBmp},
+      {"bmp-rgb24-core.bmp", F::kBmp},   {"bmp-rgb24-topdown.bmp", F::kBmp},
+      {"png-rgb16.png", F::kPng},        {"png-palette4-interlaced.png", F::kPng},
+      {"jpeg-progressive.jpg", F::kJpeg}, {"jpeg-ycck.jpg", F::kJpeg},
   };
   for (const Case& c : cases) {
     const std::vector<uint8_t> b = Load(c.file);
     af::ImageHeader h;
     Status s = af::ReadImageHeader(b.data(), b.size(), &h);
     const bool ok = s.ok() && h.format == c.format && h.width == 61 && h.height == 47;
-    if (!ok) std::printf("  header of %s: %s %ux%u\n", c.file, s.message().c_str(), h.width, h.height);
+    if (!ok) {
+      std::printf("  header of %s: %s %ux%u\n", c.file, s.message().c_str(), h.width, h.height);
+    }
     CHECK(ok);
   }
   CHECK(std::string(af::ImageFormatName(af::ImageFormat::kBmp)) == "BMP");
