@@ -143,27 +143,38 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLe
   const int gx = ncx + 2, gy = ncy + 2;  // histogram grid with one cell of padding each side
   std::vector<float>& hist = sc->hist;
   hist.assign(static_cast<size_t>(gx) * gy * 18, 0.f);
-  std::vector<float>& rowacc = sc->rowacc;
-  std::vector<float>& rowacc2 = sc->rowacc2;
-  rowacc.resize(static_cast<size_t>(gx) * 18);
-  rowacc2.resize(rowacc.size());
   std::vector<float>& mag = sc->mag;
   std::vector<float>& frac = sc->frac;
   std::vector<int32_t>& bin = sc->bin;
   mag.resize(w);
   frac.resize(w);
   bin.resize(w);
-  // Horizontal bilinear tables.
+  // Horizontal bilinear tables. The row accumulators use 20 floats per cell: bins 0-17, bin 18
+  // standing for bin 0 (so the upper bin of 17 needs no wrap), one spare; a pixel then adds two
+  // adjacent floats in each of two cells.
+  constexpr int kRowStride = 20;
   std::vector<int32_t>& cx0 = sc->cx0;
-  std::vector<float>& wx1 = sc->wx1;
+  std::vector<float>& wx1 = sc->wx1;  // 4 per pixel: w0, w0, w1, w1
   cx0.resize(used_w);
-  wx1.resize(used_w);
+  wx1.resize(static_cast<size_t>(used_w) * 4);
   for (int x = 0; x < used_w; ++x) {
     const float xp = (x + 0.5f) / kFhogCell - 0.5f;
     const int ix = static_cast<int>(std::floor(xp));
-    cx0[x] = (ix + 1) * 18;
-    wx1[x] = xp - static_cast<float>(ix);
+    cx0[x] = (ix + 1) * kRowStride;
+    const float w1 = xp - static_cast<float>(ix), w0 = 1.f - w1;
+    wx1[4 * x] = w0;
+    wx1[4 * x + 1] = w0;
+    wx1[4 * x + 2] = w1;
+    wx1[4 * x + 3] = w1;
   }
+  std::vector<float>& rowacc = sc->rowacc;
+  std::vector<float>& rowacc2 = sc->rowacc2;
+  rowacc.resize(static_cast<size_t>(gx) * kRowStride + 4);
+  rowacc2.resize(rowacc.size());
+  std::vector<float>& v0s = sc->v0;
+  std::vector<float>& v1s = sc->v1;
+  v0s.resize(w);
+  v1s.resize(w);
   for (int y = 0; y < used_h; ++y) {
     const uint8_t* up = image.row(y > 0 ? y - 1 : 0);
     const uint8_t* mid = image.row(y);
@@ -171,22 +182,35 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLe
     // The kernel runs over the full width so the last used column sees its true right
     // neighbour; columns past the cell grid are ignored.
     kernel(up, mid, down, w, mag.data(), bin.data(), frac.data());
+    for (int x = 0; x < used_w; ++x) {
+      const float v1 = mag[x] * frac[x];
+      v1s[x] = v1;
+      v0s[x] = mag[x] - v1;
+    }
     // Two accumulators (even / odd pixels) break the store-to-load dependency between
     // neighbouring pixels that usually hit the same bins.
     std::fill(rowacc.begin(), rowacc.end(), 0.f);
     std::fill(rowacc2.begin(), rowacc2.end(), 0.f);
+#if defined(__SSE2__)
     auto put = [&](float* acc, int x) {
-      const float m = mag[x];
-      const int b0 = bin[x], b1 = b0 == 17 ? 0 : b0 + 1;
-      const float v1 = m * frac[x], v0 = m - v1;
-      const float w1 = wx1[x], w0 = 1.f - w1;
-      float* c0 = acc + cx0[x];
-      float* c1 = c0 + 18;
-      c0[b0] += v0 * w0;
-      c0[b1] += v1 * w0;
-      c1[b0] += v0 * w1;
-      c1[b1] += v1 * w1;
+      const __m128 a = _mm_unpacklo_ps(_mm_load_ss(&v0s[x]), _mm_load_ss(&v1s[x]));  // v0 v1 0 0
+      const __m128 c = _mm_mul_ps(_mm_movelh_ps(a, a), _mm_loadu_ps(&wx1[4 * static_cast<size_t>(x)]));
+      float* p = acc + cx0[x] + bin[x];
+      __m64* lo = reinterpret_cast<__m64*>(p);
+      __m64* hi = reinterpret_cast<__m64*>(p + kRowStride);
+      _mm_storel_pi(lo, _mm_add_ps(_mm_loadl_pi(_mm_setzero_ps(), lo), c));
+      _mm_storel_pi(hi, _mm_add_ps(_mm_loadl_pi(_mm_setzero_ps(), hi), _mm_movehl_ps(c, c)));
     };
+#else
+    auto put = [&](float* acc, int x) {
+      const float* wt = &wx1[4 * static_cast<size_t>(x)];
+      float* p = acc + cx0[x] + bin[x];
+      p[0] += v0s[x] * wt[0];
+      p[1] += v1s[x] * wt[1];
+      p[kRowStride] += v0s[x] * wt[2];
+      p[kRowStride + 1] += v1s[x] * wt[3];
+    };
+#endif
     for (int x = 0; x < used_w; x += 2) {  // used_w is a multiple of 8
       put(rowacc.data(), x);
       put(rowacc2.data(), x + 1);
@@ -196,11 +220,19 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLe
     const float wy1 = yp - static_cast<float>(iy), wy0 = 1.f - wy1;
     float* h0 = hist.data() + static_cast<size_t>(iy + 1) * gx * 18;
     float* h1 = h0 + static_cast<size_t>(gx) * 18;
-    const int n = gx * 18;
-    for (int i = 0; i < n; ++i) {
-      const float r = rowacc[i] + rowacc2[i];
-      h0[i] += wy0 * r;
-      h1[i] += wy1 * r;
+    for (int c = 0; c < gx; ++c) {
+      const float* ra = rowacc.data() + c * kRowStride;
+      const float* rb = rowacc2.data() + c * kRowStride;
+      float* o0 = h0 + c * 18;
+      float* o1 = h1 + c * 18;
+      const float r0 = (ra[0] + ra[18]) + (rb[0] + rb[18]);
+      o0[0] += wy0 * r0;
+      o1[0] += wy1 * r0;
+      for (int b = 1; b < 18; ++b) {
+        const float r = ra[b] + rb[b];
+        o0[b] += wy0 * r;
+        o1[b] += wy1 * r;
+      }
     }
   }
   // Energy of each real cell (contrast-insensitive histogram), then 2x2 block sums.

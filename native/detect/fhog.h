@@ -52,7 +52,7 @@ enum class SimdLevel { kAuto, kScalar, kSse2, kAvx2 };
 // Buffers ComputeFhog needs; reusing one across calls (e.g. the levels of a pyramid, largest
 // first) avoids repeated allocation. One per thread.
 struct FhogScratch {
-  std::vector<float> hist, rowacc, rowacc2, mag, frac, wx1, energy, inv_norm;
+  std::vector<float> hist, rowacc, rowacc2, mag, frac, v0, v1, wx1, energy, inv_norm;
   std::vector<int32_t> bin, cx0;
 };
 
