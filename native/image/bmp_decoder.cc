@@ -199,16 +199,18 @@ Status ParseBmp(const uint8_t* d, size_t size, BmpLayout* L) {
       return Unsupported(Format("compression type %" PRIu32, compression));
   }
 
-  // Masks: inside the header from 52 bytes on, else right after a 40-byte header.
+  // Masks start right after the first 40 header bytes: R, G, B (and A with BI_ALPHABITFIELDS
+  // or a header of 56+ bytes). Whatever part of them the header does not hold follows it (the
+  // 40-byte header with masks; a 52-byte one with BI_ALPHABITFIELDS).
   uint64_t header_end = kFileHeaderSize + info_size;
   if (compression == kBiBitfields || compression == kBiAlphaBitfields) {
     const uint8_t* m = h + 40;
     uint32_t alpha = 0;
     const bool want_alpha = compression == kBiAlphaBitfields || info_size >= 56;
-    if (info_size == 40) {
-      const uint64_t n = compression == kBiAlphaBitfields ? 16 : 12;
-      if (header_end + n > size) return Corrupt("truncated: the colour masks are missing");
-      header_end += n;
+    const uint64_t mask_bytes = want_alpha ? 16 : 12;
+    if (info_size - 40 < mask_bytes) {  // core headers never get here (BI_RGB only)
+      header_end += mask_bytes - (info_size - 40);
+      if (header_end > size) return Corrupt("truncated: the colour masks are missing");
     }
     const uint32_t r = Le32(m), g = Le32(m + 4), b = Le32(m + 8);
     if (want_alpha) alpha = Le32(m + 12);

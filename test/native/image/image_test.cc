@@ -516,6 +516,32 @@ void TestBmpHeaderErrors() {
     ExpectError("masks cut", cut, F, "colour masks are missing");
   }
 
+  // Where the masks live: bmp-rgb32-bitfields.bmp has a 40-byte header followed by 12 bytes of
+  // masks, which is byte for byte a 52-byte header holding them.
+  const std::vector<uint8_t> bf = Load("bmp-rgb32-bitfields.bmp");
+  RgbImage ref, got;
+  CHECK(Rgb(Load("ref-rgb.png"), &ref).ok());
+  if (bf.size() > 100) {
+    auto v52 = bf;
+    Put32(&v52, 14, 52);
+    CHECK(Rgb(v52, &got).ok() && got.pixels == ref.pixels);
+    // BI_ALPHABITFIELDS with a 52-byte header: the alpha mask follows the header, where this
+    // file's pixels start (a fuzzer-found overread before the fix): read from there, it is junk.
+    Put32(&v52, 30, 6);
+    ExpectError("alpha mask after 52-byte header", v52, F, "the alpha mask 0x5AFAFF00");
+    v52.resize(68);
+    ExpectError("alpha mask cut", v52, F, "colour masks are missing");
+    // BI_ALPHABITFIELDS with a 40-byte header: 16 bytes of masks; alpha itself is ignored.
+    auto a40 = bf;
+    Put32(&a40, 30, 6);
+    Put32(&a40, 10, 70);
+    const uint8_t alpha_mask[4] = {0, 0, 0, 0xFF};
+    a40.insert(a40.begin() + 66, alpha_mask, alpha_mask + 4);
+    CHECK(Rgb(a40, &got).ok() && got.pixels == ref.pixels);
+    Put32(&a40, 66, 0x000000FF);  // alpha = red
+    ExpectError("alpha overlaps", a40, F, "the colour masks overlap");
+  }
+
   // Palettes.
   const std::vector<uint8_t> pal8 = Load("bmp-pal8.bmp");
   if (pal8.size() > 100) {
