@@ -4,12 +4,13 @@
 //
 // Besides memory errors (ASan) and undefined behaviour (UBSan) it checks the API's promises:
 // success means a buffer of exactly width*height*channels bytes within the limits; failure means
-// an error code, a message and no pixels.
+// an error code, a message and no pixels; for PNG and BMP, gray equals the luma of RGB exactly.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 
 #include "image/image.h"
+#include "image/pixel_convert.h"
 
 namespace {
 af::ImageLimits FuzzLimits() {
@@ -48,6 +49,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Check(sr, rgb, 3, limits);
   // Gray and RGB read the same header and the same data: same verdict, same size.
   Require(sg.code() == sr.code());
-  if (sg.ok()) Require(gray.width == rgb.width && gray.height == rgb.height);
+  if (!sg.ok()) return 0;
+  Require(gray.width == rgb.width && gray.height == rgb.height);
+  // Differential: for PNG and BMP both paths convert with pixel_convert.h, so gray must be
+  // exactly the BT.601 luma of the RGB result. (JPEG gray comes from libjpeg's Y plane.)
+  if (af::SniffFormat(data, size) != af::ImageFormat::kJpeg) {
+    for (size_t i = 0; i < gray.pixels.size(); ++i) {
+      const uint8_t* p = &rgb.pixels[3 * i];
+      Require(gray.pixels[i] == af::pixels::Bt601Luma(p[0], p[1], p[2]));
+    }
+  }
   return 0;
 }
