@@ -142,7 +142,9 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLe
   const int used_w = ncx * kFhogCell, used_h = ncy * kFhogCell;
   const int gx = ncx + 2, gy = ncy + 2;  // histogram grid with one cell of padding each side
   std::vector<float>& hist = sc->hist;
-  hist.assign(static_cast<size_t>(gx) * gy * 18, 0.f);
+  // Histograms use the same 20-float cell layout as the row accumulators (bin 18 = bin 0,
+  // folded after accumulation), so merging a row is one contiguous loop.
+  hist.assign(static_cast<size_t>(gx) * gy * 20, 0.f);
   std::vector<float>& mag = sc->mag;
   std::vector<float>& frac = sc->frac;
   std::vector<int32_t>& bin = sc->bin;
@@ -218,29 +220,24 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLe
     const float yp = (y + 0.5f) / kFhogCell - 0.5f;
     const int iy = static_cast<int>(std::floor(yp));
     const float wy1 = yp - static_cast<float>(iy), wy0 = 1.f - wy1;
-    float* h0 = hist.data() + static_cast<size_t>(iy + 1) * gx * 18;
-    float* h1 = h0 + static_cast<size_t>(gx) * 18;
-    for (int c = 0; c < gx; ++c) {
-      const float* ra = rowacc.data() + c * kRowStride;
-      const float* rb = rowacc2.data() + c * kRowStride;
-      float* o0 = h0 + c * 18;
-      float* o1 = h1 + c * 18;
-      const float r0 = (ra[0] + ra[18]) + (rb[0] + rb[18]);
-      o0[0] += wy0 * r0;
-      o1[0] += wy1 * r0;
-      for (int b = 1; b < 18; ++b) {
-        const float r = ra[b] + rb[b];
-        o0[b] += wy0 * r;
-        o1[b] += wy1 * r;
-      }
+    float* h0 = hist.data() + static_cast<size_t>(iy + 1) * gx * kRowStride;
+    float* h1 = h0 + static_cast<size_t>(gx) * kRowStride;
+    const float* ra = rowacc.data();
+    const float* rb = rowacc2.data();
+    const int n = gx * kRowStride;
+    for (int i = 0; i < n; ++i) {
+      const float r = ra[i] + rb[i];
+      h0[i] += wy0 * r;
+      h1[i] += wy1 * r;
     }
   }
+  for (size_t c = 0; c < static_cast<size_t>(gx) * gy; ++c) hist[c * kRowStride] += hist[c * kRowStride + 18];
   // Energy of each real cell (contrast-insensitive histogram), then 2x2 block sums.
   std::vector<float>& energy = sc->energy;
   energy.resize(static_cast<size_t>(ncx) * ncy);
   for (int cy = 0; cy < ncy; ++cy) {
     for (int cx = 0; cx < ncx; ++cx) {
-      const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * 18;
+      const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * kRowStride;
       float e = 0.f;
       for (int o = 0; o < 9; ++o) {
         const float u = hc[o] + hc[o + 9];
@@ -266,7 +263,7 @@ void ComputeFhog(const GrayImage& image, FhogImage* out, FhogScratch* sc, SimdLe
   }
   for (int cy = 0; cy < ncy; ++cy) {
     for (int cx = 0; cx < ncx; ++cx) {
-      const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * 18;
+      const float* hc = hist.data() + (static_cast<size_t>(cy + 1) * gx + cx + 1) * kRowStride;
       float n[4];
       n[0] = inv_norm[static_cast<size_t>(cy + 1) * bw + cx + 1];
       n[1] = inv_norm[static_cast<size_t>(cy) * bw + cx + 1];

@@ -208,9 +208,43 @@ void TestBoxCellRoundTrip() {
   CHECK(BuildPyramid(empty, 40.f, m).empty());
 }
 
+void TestResize() {
+  // ResizeBilinear equals the direct 2-D formula (weights in 1/256, rounded once).
+  const GrayImage src = RandomImage(97, 61, 8);
+  for (int ow : {40, 81, 150}) {
+    const int oh = ow * 61 / 97 + 1;
+    const GrayImage out = ResizeBilinear(src, ow, oh);
+    int bad = 0;
+    for (int v = 0; v < oh; ++v) {
+      for (int u = 0; u < ow; ++u) {
+        auto coord = [](int i, float scale, int n, int* i0, int* w) {
+          float f = (i + 0.5f) * scale - 0.5f;
+          f = std::min(std::max(f, 0.f), static_cast<float>(n - 1));
+          int k = static_cast<int>(f);
+          if (k >= n - 1) k = n - 2;
+          *i0 = k;
+          *w = static_cast<int>((f - k) * 256.f + 0.5f);
+        };
+        int x0, wx, y0, wy;
+        coord(u, 97.f / ow, 97, &x0, &wx);
+        coord(v, 61.f / oh, 61, &y0, &wy);
+        const int ref = ((src.at(x0, y0) * (256 - wx) + src.at(x0 + 1, y0) * wx) * (256 - wy) +
+                         (src.at(x0, y0 + 1) * (256 - wx) + src.at(x0 + 1, y0 + 1) * wx) * wy + 32768) >> 16;
+        bad += out.at(u, v) != ref;
+      }
+    }
+    CHECK(bad == 0);
+  }
+  // Halving averages 2x2 blocks.
+  const GrayImage half = HalveImage(src);
+  CHECK(half.width == 48 && half.height == 30);
+  CHECK(half.at(5, 7) == (src.at(10, 14) + src.at(11, 14) + src.at(10, 15) + src.at(11, 15) + 2) / 4);
+}
+
 }  // namespace
 
 int main() {
+  TestResize();
   TestSimdMatchesScalar();
   TestMirror();
   TestScoringKernels();
