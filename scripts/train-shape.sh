@@ -8,8 +8,8 @@
 # deterministic for the seed: the same binary gives the same model bytes for any --threads.
 # Writes models/shape90.afm, models/shape90.train.json (parameters, seed, sample counts, timings,
 # val-proxy NME, ms/face); the console log goes to build-tools/shape90.train.log. The shipped run
-# took 1500 s on this 2-core machine while other jobs were using it (~7 min per level pair
-# uncontended, i.e. roughly 10 min in total on an idle machine).
+# took 1500 s on this 2-core machine while other jobs were using it; the levels that ran on a
+# quiet machine took ~37 s each, so an idle 2-core machine needs roughly 10 min.
 #
 # Shipped parameters (see native/shape/shape_trainer.h for what each one does):
 #   cascade 10 levels × 500 trees of depth 4 (16 leaves, int8 + per-leaf scale), nu 0.1,
