@@ -170,6 +170,27 @@ void TestDeterminism() {
   CHECK(sorted);
   // Empty image: no detections.
   CHECK(d->Detect(GrayImage{}, DetectOptions{}).empty());
+  // Degenerate inputs and options never crash: a 1x1 image, a buffer shorter than its size,
+  // absurd / non-finite options.
+  GrayImage tiny;
+  tiny.width = tiny.height = 1;
+  tiny.pixels = {128};
+  CHECK(d->Detect(tiny, o).empty());
+  GrayImage lying = img;
+  lying.pixels.resize(100);
+  CHECK(d->Detect(lying, o).empty());
+  DetectOptions odd;
+  odd.min_face_size = 1e9f;
+  CHECK(d->Detect(img, odd).empty());
+  odd.min_face_size = std::numeric_limits<float>::quiet_NaN();
+  odd.threshold_adjust = std::numeric_limits<float>::quiet_NaN();
+  odd.threads = -5;
+  const std::vector<Detection> nan_run = d->Detect(img, odd);  // clamps to the 4x upsample limit
+  CHECK(nan_run.size() < 100000);
+  odd = DetectOptions{};
+  odd.min_face_size = 0.5f;  // asks for 128x upsampling: capped
+  odd.threshold_adjust = 100.f;
+  CHECK(d->Detect(img, odd).empty());
 }
 
 }  // namespace
