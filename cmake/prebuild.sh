@@ -5,7 +5,8 @@
 # chosen at run time (native/common/cpu.h). Checks the result with ldd and by loading it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PREFIX="$(bash cmake/static-deps.sh | tail -1)"
+# An existing prefix may be given in AF_STATIC_DEPS (e.g. when building from a clean clone).
+PREFIX="${AF_STATIC_DEPS:-$(bash cmake/static-deps.sh | tail -1)}"
 export AF_STATIC_DEPS="$PREFIX"
 npx prebuildify --napi --strip
 OUT="prebuilds/$(node -p 'process.platform + "-" + process.arch')"
