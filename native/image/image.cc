@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <memory>
+#include <new>
 
 #include "image/decoders.h"
 
@@ -92,15 +93,25 @@ Status DecodeInto(const uint8_t* data, size_t size, const ImageLimits& limits, i
   if (!s.ok()) return s;
   s = CheckLimits(header, limits);
   if (!s.ok()) return s;
-  pixels->assign(static_cast<size_t>(header.width) * header.height * channels, 0);
-  switch (header.format) {
-    case ImageFormat::kJpeg: s = decoders::DecodeJpeg(data, size, channels, pixels->data()); break;
-    case ImageFormat::kPng: s = decoders::DecodePng(data, size, channels, pixels->data()); break;
-    case ImageFormat::kBmp: s = decoders::DecodeBmp(data, size, channels, pixels->data()); break;
-    default: s = Status(ErrorCode::kInternal, "no decoder for a recognised header");
+  // Allocation is the only thing here that can throw (the decoders' scratch buffers too); no
+  // exception leaves the image API.
+  try {
+    pixels->assign(static_cast<size_t>(header.width) * header.height * channels, 0);
+    uint8_t* dst = pixels->data();
+    switch (header.format) {
+      case ImageFormat::kJpeg: s = decoders::DecodeJpeg(data, size, channels, dst); break;
+      case ImageFormat::kPng: s = decoders::DecodePng(data, size, channels, dst); break;
+      case ImageFormat::kBmp: s = decoders::DecodeBmp(data, size, channels, dst); break;
+      default: s = Status(ErrorCode::kInternal, "no decoder for a recognised header");
+    }
+  } catch (const std::bad_alloc&) {
+    char msg[160];
+    std::snprintf(msg, sizeof(msg), "out of memory decoding a %ux%u image", header.width,
+                  header.height);
+    s = Status(ErrorCode::kInternal, msg);
   }
   if (!s.ok()) {
-    pixels->clear();
+    std::vector<uint8_t>().swap(*pixels);  // release, not just clear
     return s;
   }
   *width = static_cast<int>(header.width);
