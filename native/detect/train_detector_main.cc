@@ -66,6 +66,8 @@ struct Options {
   // positives on them (so settings are compared without looking at the held-out split).
   bool tune_split = false;
   bool neg_mirror = true;     // also use left-right flipped copies of the training negatives
+  float nms_iou = 0.35f;      // NMS: drop a box overlapping a better one by more IoU than this
+  float nms_contain = 0.5f;   // NMS: ... or lying this much (of the smaller area) inside it
 };
 
 double Now() {
@@ -265,6 +267,8 @@ int Run(const Options& o) {
   omp_set_num_threads(o.threads);
 #endif
   DetectorModel m;
+  m.nms_iou = o.nms_iou;
+  m.nms_contain = o.nms_contain;
   const size_t dim = m.filter_floats();
 
   std::vector<LabeledImage> train, val;
@@ -571,8 +575,10 @@ int Run(const Options& o) {
   const std::vector<std::vector<float>> train_neg_scores = negative_scores(neg.train_images);
   std::vector<float> val_best;  // best matching score per labelled val face (-inf when missed)
   std::vector<float> val_iou;
+  int val_part_detections = 0;  // at score > 0 before the threshold is chosen
   {
     std::vector<std::vector<std::pair<float, float>>> per(val.size());
+    std::vector<int> parts(val.size(), 0);
 #pragma omp parallel for schedule(dynamic, 8)
     for (int i = 0; i < static_cast<int>(val.size()); ++i) {
       GrayImage img;
@@ -587,8 +593,23 @@ int Run(const Options& o) {
         }
         per[i].push_back({best, iou_at});
       }
+      // Detections (at the final threshold, unknown yet: count those above 0) that match no
+      // labelled face but lie largely on one: part-of-face or duplicate boxes.
+      for (const Detection& d : dets) {
+        if (d.score <= 0.f) continue;
+        float best_iou = 0.f, best_in = 0.f;
+        for (const LabeledFace& f : val[i].faces) {
+          const BoxF t = FaceBoxFromPoints(f.points);
+          best_iou = std::max(best_iou, BoxIoU(t, d.box));
+          const float ix = std::max(0.f, std::min(t.x + t.w, d.box.x + d.box.w) - std::max(t.x, d.box.x));
+          const float iy = std::max(0.f, std::min(t.y + t.h, d.box.y + d.box.h) - std::max(t.y, d.box.y));
+          best_in = std::max(best_in, ix * iy / std::max(1e-6f, std::min(t.area(), d.box.area())));
+        }
+        if (best_iou < 0.5f && best_in > 0.3f) ++parts[i];
+      }
     }
     for (auto& v : per) for (auto& e : v) { val_best.push_back(e.first); val_iou.push_back(e.second); }
+    for (int p : parts) val_part_detections += p;
   }
   auto recall = [&](float t) {
     size_t n = 0;
@@ -648,13 +669,13 @@ int Run(const Options& o) {
        << ",\n  \"parameters\": {\"max_images\": " << o.max_images << ", \"rounds\": " << o.rounds << ", \"C\": " << o.C
        << ", \"pos_weight\": " << o.pos_weight << ", \"yaw_frontal\": " << o.yaw_frontal << ", \"yaw_side\": " << o.yaw_side
        << ", \"side_copies\": " << o.side_copies << ", \"neg_random\": " << o.neg_random << ", \"neg_mine\": " << o.neg_mine
-       << ", \"fp_target\": " << o.fp_target << ", \"thr_margin\": " << o.thr_margin << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_shift\": " << o.jitter_shift
+       << ", \"fp_target\": " << o.fp_target << ", \"thr_margin\": " << o.thr_margin << ", \"nms_iou\": " << o.nms_iou << ", \"nms_contain\": " << o.nms_contain << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_shift\": " << o.jitter_shift
        << ", \"jitter_roll\": " << o.jitter_roll << ", \"svm_epochs\": " << o.svm_epochs << ", \"neg_mirror\": " << o.neg_mirror
        << ", \"filter_cells\": [" << m.filter_w << ", " << m.filter_h << "], \"face_in_window\": [" << m.face_left << ", " << m.face_top << ", " << m.face_size
        << "], \"pyramid_step\": " << m.pyramid_step << ", \"pad_cells\": " << m.pad_cells << "},\n"
        << "  \"data\": {\"train_images\": " << train.size() << ", \"positive_windows\": " << specs.size()
        << ", \"frontal_faces\": " << n_front_faces << ", \"turned_faces\": " << n_side_faces << ", \"val_faces\": " << val_best.size() << "},\n"
-       << "  \"figures\": {\"threshold\": " << thr << ", \"val_recall_iou50\": " << val_recall << ", \"val_mean_iou\": " << mean_iou
+       << "  \"figures\": {\"threshold\": " << thr << ", \"val_recall_iou50\": " << val_recall << ", \"val_mean_iou\": " << mean_iou << ", \"val_part_detections_score_above_0\": " << val_part_detections
        << ", \"fp_per_image_train_negatives\": " << train_fppi << (o.tune_split ? ", \"fp_per_image_tuning_negatives\": " : ", \"fp_per_image_heldout_negatives\": ") << held_fppi
        << ", \"train_seconds\": " << static_cast<int>(secs) << "},\n"
        << "  \"components\": [";
@@ -701,6 +722,8 @@ int main(int argc, char** argv) {
     else if (a == "--neg-mine") o.neg_mine = std::atoi(v);
     else if (a == "--fp-target") o.fp_target = std::strtof(v, nullptr);
     else if (a == "--thr-margin") o.thr_margin = std::strtof(v, nullptr);
+    else if (a == "--nms-iou") o.nms_iou = std::strtof(v, nullptr);
+    else if (a == "--nms-contain") o.nms_contain = std::strtof(v, nullptr);
     else if (a == "--svm-epochs") o.svm_epochs = std::atoi(v);
     else if (a == "--tune-split") o.tune_split = std::atoi(v) != 0;
     else if (a == "--neg-mirror") o.neg_mirror = std::atoi(v) != 0;
