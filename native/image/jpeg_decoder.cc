@@ -38,6 +38,7 @@ struct JpegErrorManager {
   char message[JMSG_LENGTH_MAX];
   char last_warning[JMSG_LENGTH_MAX];
   bool premature_end;
+  bool too_many_scans;
 };
 
 void OnJpegError(j_common_ptr cinfo) {
@@ -63,6 +64,7 @@ void OnJpegProgress(j_common_ptr cinfo) {
   if (dinfo->input_scan_number > kMaxScans) {
     auto* err = reinterpret_cast<JpegErrorManager*>(cinfo->err);
     std::snprintf(err->message, JMSG_LENGTH_MAX, "more than %d scans", kMaxScans);
+    err->too_many_scans = true;
     longjmp(err->jump, 1);
   }
 }
@@ -78,6 +80,7 @@ int ReadHeaderC(const uint8_t* data, size_t size, unsigned* w, unsigned* h,
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
   err.premature_end = false;
+  err.too_many_scans = false;
   err.last_warning[0] = '\0';
   if (setjmp(err.jump)) {
     std::memcpy(message, err.message, JMSG_LENGTH_MAX);
@@ -112,11 +115,12 @@ int DecodeC(const uint8_t* data, size_t size, int channels, uint8_t* out, unsign
   err.pub.error_exit = OnJpegError;
   err.pub.emit_message = OnJpegMessage;
   err.premature_end = false;
+  err.too_many_scans = false;
   err.last_warning[0] = '\0';
   if (setjmp(err.jump)) {
     // An error after the data ran out (e.g. a table read from the fake EOI libjpeg inserts) is
     // reported as the truncation it really is.
-    const bool truncated = err.premature_end;
+    const bool truncated = err.premature_end && !err.too_many_scans;
     if (truncated) {
       std::snprintf(message, JMSG_LENGTH_MAX, "the file ends early (then: %.150s)", err.message);
     } else {

@@ -338,6 +338,36 @@ void TestJpeg() {
   ExpectError("jpeg-header-cut", Load("jpeg-header-cut.jpg"), ErrorCode::kImageDecodeFailed,
               "truncated JPEG: the file ends inside its headers");
 
+  // A progressive file whose first scan (DC) is repeated: 600 repeats are refused after 500 scans
+  // (a CPU-exhaustion input; libjpeg itself only warns about the bogus progression), 20 decode.
+  {
+    const std::vector<uint8_t> prog = Load("jpeg-progressive.jpg");
+    size_t sos = 0, end = 0;
+    for (size_t i = 0; i + 1 < prog.size() && !sos; ++i) {
+      if (prog[i] == 0xFF && prog[i + 1] == 0xDA) sos = i;
+    }
+    for (size_t i = sos + 2; sos && i + 1 < prog.size() && !end; ++i) {  // next real marker
+      if (prog[i] == 0xFF && prog[i + 1] != 0 && (prog[i + 1] < 0xD0 || prog[i + 1] > 0xD7)) {
+        end = i;
+      }
+    }
+    CHECK(sos > 0 && end > sos);
+    auto repeat = [&](int n) {
+      std::vector<uint8_t> b(prog.begin(), prog.begin() + end);
+      for (int k = 0; k < n; ++k) b.insert(b.end(), prog.begin() + sos, prog.begin() + end);
+      b.insert(b.end(), prog.begin() + end, prog.end());
+      return b;
+    };
+    if (end > sos) {
+      ExpectError("600 scans", repeat(600), ErrorCode::kImageDecodeFailed,
+                  "corrupt JPEG data: more than 500 scans");
+      GrayImage few, once;
+      Status fs = Gray(repeat(20), &few);
+      if (!fs.ok()) std::printf("  20 repeated scans: %s\n", fs.message().c_str());
+      CHECK(fs.ok() && Gray(prog, &once).ok() && few.pixels == once.pixels);
+    }
+  }
+
   // The demo photo.
   GrayImage astro;
   CHECK(Gray(Load("astronaut.jpg"), &astro).ok());
