@@ -30,7 +30,7 @@ namespace af {
 namespace decoders {
 namespace {
 
-constexpr int kMaxScans = 500;
+constexpr int kMaxScans = 100;  // ordinary progressive files have 6 to ~20
 
 struct JpegErrorManager {
   jpeg_error_mgr pub;
