@@ -20,5 +20,14 @@ if command -v ldd >/dev/null; then
     exit 1
   fi
 fi
-# the AVX2 TUs must be the only code using VEX/AVX2 instructions: list functions that do
+# Baseline x86-64: only the *_avx2 translation units may use AVX2/FMA instructions, and they must
+# define nothing but their own kernels (no shared inline/template code the linker could pick).
+if command -v objdump >/dev/null && [ -d build/Release/obj.target/analyze_face ]; then
+  bad=$(find build/Release/obj.target/analyze_face -name '*.o' -exec sh -c \
+    'objdump -d --no-show-raw-insn "$1" | grep -qE "ymm|vfmadd" && echo "$1"' _ {} \;)
+  if [ -n "$bad" ]; then echo "error: AVX2 code in baseline objects: $bad" >&2; exit 1; fi
+  foreign=$(objdump -d -C build/Release/af_avx2.a | grep -E '^[0-9a-f]+ <' | grep -viE 'avx2' || true)
+  if [ -n "$foreign" ]; then echo "error: the AVX2 archive defines shared code: $foreign" >&2; exit 1; fi
+  echo "baseline objects: no AVX2 instructions; AVX2 archive: kernels only"
+fi
 node -e "const b=require('./$BIN'); const i=b.info(); if(!i.engine) { console.error('prebuild has no engine'); process.exit(1) } console.log('loads:', JSON.stringify(i))"
