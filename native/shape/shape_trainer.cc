@@ -88,6 +88,15 @@ void Normalise(const Shape90& pts, const BoxF& box, float* out) {
   }
 }
 
+// The box a face's initialisations start from: the detector's box when the face has one (mirrored
+// with the image), else the point box.
+BoxF BaseBox(const TrainFace& f, const Shape90& points, bool mirrored, int width) {
+  if (!f.has_init_box) return FaceBoxFromPoints(points);
+  BoxF b = f.init_box;
+  if (mirrored) b.x = static_cast<float>(width - 1) - (b.x + b.w);
+  return b;
+}
+
 Shape90 Mirrored(const Shape90& pts, int width) {
   Shape90 out;
   const auto& map = MirrorMap();
@@ -200,7 +209,7 @@ void Trainer::MakeSamples(ShapeTrainStats* stats) {
   for (const TrainFace& f : faces_) {
     for (int m = 0; m < (o_.mirror ? 2 : 1); ++m) {
       const Shape90 p = m ? Mirrored(f.points, images_[f.image].width) : f.points;
-      Normalise(p, FaceBoxFromPoints(p), tmp.data());
+      Normalise(p, BaseBox(f, p, m != 0, images_[f.image].width), tmp.data());
       for (int j = 0; j < kDims; ++j) acc[j] += tmp[j];
       ++count;
     }
@@ -237,12 +246,19 @@ void Trainer::MakeSamples(ShapeTrainStats* stats) {
           t[i].x = cx + c * dx - sn * dy;
           t[i].y = cy + sn * dx + c * dy;
         }
-        BoxF box = FaceBoxFromPoints(t);
-        const float side = box.w;
-        const float ncx = box.cx() + static_cast<float>(o_.box_shift * side * rng_.U(-1, 1));
-        const float ncy = box.cy() + static_cast<float>(o_.box_shift * side * rng_.U(-1, 1));
-        const float nside = side * static_cast<float>(std::exp(o_.box_scale * rng_.U(-1, 1)));
-        box = BoxF{ncx - 0.5f * nside, ncy - 0.5f * nside, nside, nside};
+        // The base box turns with the face about the same centre; a detector box is used as it is
+        // for the first initialisation, every other one is jittered.
+        const BoxF start = BaseBox(f, p, m != 0, width);
+        const float bdx = start.cx() - cx, bdy = start.cy() - cy;
+        const float side = start.w;
+        float ncx = cx + c * bdx - sn * bdy, ncy = cy + sn * bdx + c * bdy, nside = side;
+        const double jitter_u1 = rng_.U(-1, 1), jitter_u2 = rng_.U(-1, 1), jitter_u3 = rng_.U(-1, 1);
+        if (!(f.has_init_box && j == 0)) {
+          ncx += static_cast<float>(o_.box_shift * side * jitter_u1);
+          ncy += static_cast<float>(o_.box_shift * side * jitter_u2);
+          nside = side * static_cast<float>(std::exp(o_.box_scale * jitter_u3));
+        }
+        const BoxF box{ncx - 0.5f * nside, ncy - 0.5f * nside, nside, nside};
         s.bx = box.x; s.by = box.y; s.side = nside;
         s.contrast = j == 0 ? 1.f : static_cast<float>(std::exp(o_.contrast * rng_.U(-1, 1)));
         s.bright = j == 0 ? 0.f : static_cast<float>(o_.brightness * rng_.U(-1, 1));

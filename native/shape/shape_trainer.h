@@ -62,6 +62,11 @@ struct TrainFace {
   uint32_t image = 0;  // index into the image vector
   Shape90 points;      // image pixel coordinates
   float yaw = 0.f;     // radians
+  // The face detector's box for this face (image pixels), when it found the face. Training from
+  // the boxes the detector really outputs makes the initialisation match run time: the mean shape
+  // is taken relative to these boxes and the first initialisation uses the box unjittered.
+  BoxF init_box;
+  bool has_init_box = false;
 };
 
 struct ShapeTrainStats {
