@@ -246,12 +246,20 @@ void Trainer::MakeSamples(ShapeTrainStats* stats) {
           t[i].x = cx + c * dx - sn * dy;
           t[i].y = cy + sn * dx + c * dy;
         }
-        // The base box turns with the face about the same centre; a detector box is used as it is
-        // for the first initialisation, every other one is jittered.
-        const BoxF start = BaseBox(f, p, m != 0, width);
-        const float bdx = start.cx() - cx, bdy = start.cy() - cy;
+        // Without a detector box: the point box of the turned shape, jittered (this path must stay
+        // bit-identical: it reproduces the shipped model). With one: the detector box turns with
+        // the face about the same centre, is used as it is for the first initialisation, and is
+        // jittered for every other one.
+        BoxF start = FaceBoxFromPoints(t);
+        float ncx = start.cx(), ncy = start.cy();
+        if (f.has_init_box) {
+          start = BaseBox(f, p, m != 0, width);
+          const float bdx = start.cx() - cx, bdy = start.cy() - cy;
+          ncx = cx + c * bdx - sn * bdy;
+          ncy = cy + sn * bdx + c * bdy;
+        }
         const float side = start.w;
-        float ncx = cx + c * bdx - sn * bdy, ncy = cy + sn * bdx + c * bdy, nside = side;
+        float nside = side;
         const double jitter_u1 = rng_.U(-1, 1), jitter_u2 = rng_.U(-1, 1), jitter_u3 = rng_.U(-1, 1);
         if (!(f.has_init_box && j == 0)) {
           ncx += static_cast<float>(o_.box_shift * side * jitter_u1);
