@@ -217,6 +217,8 @@ void Trainer::MakeSamples(ShapeTrainStats* stats) {
   for (int j = 0; j < kDims; ++j) mean_[j] = static_cast<float>(acc[j] / count);
 
   double weight_sum = 0;
+  const bool detector_mode =
+      std::any_of(faces_.begin(), faces_.end(), [](const TrainFace& f) { return f.has_init_box; });
   for (uint32_t fi = 0; fi < faces_.size(); ++fi) {
     const TrainFace& f = faces_[fi];
     const int width = images_[f.image].width;
@@ -246,13 +248,14 @@ void Trainer::MakeSamples(ShapeTrainStats* stats) {
           t[i].x = cx + c * dx - sn * dy;
           t[i].y = cy + sn * dx + c * dy;
         }
-        // Without a detector box: the point box of the turned shape, jittered (this path must stay
-        // bit-identical: it reproduces the shipped model). With one: the detector box turns with
-        // the face about the same centre, is used as it is for the first initialisation, and is
-        // jittered for every other one.
+        // Training without detector boxes: the point box of the turned shape, jittered (this path
+        // must stay bit-identical: it reproduces models/shape90.afm). With detector boxes (any face
+        // has one): the face's base box (detector box, or the unturned point box for faces the
+        // detector missed) turns with the face about the same centre, is used as it is for the
+        // first initialisation of a detected face, and is jittered for every other one.
         BoxF start = FaceBoxFromPoints(t);
         float ncx = start.cx(), ncy = start.cy();
-        if (f.has_init_box) {
+        if (detector_mode) {
           start = BaseBox(f, p, m != 0, width);
           const float bdx = start.cx() - cx, bdy = start.cy() - cy;
           ncx = cx + c * bdx - sn * bdy;
