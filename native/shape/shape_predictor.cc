@@ -82,62 +82,95 @@ Status ShapePredictor::LoadFromFile(const std::string& path,
   return LoadFromMemory(bytes.data(), bytes.size(), out);
 }
 
-Shape90 ShapePredictor::Predict(const GrayImage& image, const BoxF& box) const {
+namespace {
+
+// One pass of the cascade from the mean shape. With `mirrored` the cascade runs on the image's
+// left-right mirror (box mirrored too) without building that image: pixel reads flip x.
+// `cur` receives the normalised shape in the (mirrored) box frame.
+void RunCascade(const ShapePredictor::Impl& m, const GrayImage& image, const BoxF& box,
+                bool mirrored, float* cur) {
+  using namespace shape;
+  std::memcpy(cur, m.mean.data(), sizeof(float) * kDims);
+  int32_t feat[kMaxPool];
+  constexpr size_t kBatch = 64;
+  const int8_t* batch[kBatch];
+  alignas(64) float acc[kLeafStride];
+  const uint32_t depth = m.depth, nodes = (1u << depth) - 1;
+  const size_t leaf_bytes = (size_t{1} << depth) * kLeafStride;
+  for (const FlatLevel& level : m.levels) {
+    const Similarity s = FitSimilarity(m.mean.data(), cur);
+    for (size_t p = 0; p < level.pool.size(); ++p) {
+      float u, v;
+      PlaceFeature(cur, s, level.pool[p], &u, &v);
+      int x = ClampIndex(box.x + u * box.w, image.width);
+      const int y = ClampIndex(box.y + v * box.h, image.height);
+      if (mirrored) x = image.width - 1 - x;
+      feat[p] = image.at(x, y);
+    }
+    std::fill(acc, acc + kLeafStride, 0.f);
+    const FlatNode* nd = level.nodes.data();
+    const int8_t* leaves = level.leaves.data() + level.leaf_offset;
+    size_t nb = 0;
+    for (uint32_t t = 0; t < m.trees; ++t, nd += nodes, leaves += leaf_bytes) {
+      uint32_t i = 0;
+      for (uint32_t d = 0; d < depth; ++d) {
+        const FlatNode& n = nd[i];
+        i = 2 * i + (feat[n.a] - feat[n.b] > n.t ? 1 : 2);
+      }
+      const int8_t* leaf = leaves + static_cast<size_t>(i - nodes) * kLeafStride;
+      __builtin_prefetch(leaf);
+      __builtin_prefetch(leaf + 64);
+      __builtin_prefetch(leaf + 128);
+      batch[nb++] = leaf;
+      if (nb == kBatch) {
+        AccumulateLeaves(acc, batch, nb);
+        nb = 0;
+      }
+    }
+    AccumulateLeaves(acc, batch, nb);
+    for (int i = 0; i < kNumPoints; ++i) {
+      float dx, dy;
+      s.Apply(acc[2 * i], acc[2 * i + 1], &dx, &dy);
+      cur[2 * i] += dx;
+      cur[2 * i + 1] += dy;
+    }
+  }
+}
+
+}  // namespace
+
+Shape90 ShapePredictor::Predict(const GrayImage& image, const BoxF& box,
+                                PredictMode mode) const {
   using namespace shape;
   const Impl& m = *impl_;
   alignas(64) float cur[kLeafStride];
-  std::memcpy(cur, m.mean.data(), sizeof(float) * kDims);
   const bool usable = !image.empty() && box.w > 0.f && box.h > 0.f &&
                       image.pixels.size() >= static_cast<size_t>(image.width) * image.height;
-  if (usable) {
-    int32_t feat[kMaxPool];
-    constexpr size_t kBatch = 64;
-    const int8_t* batch[kBatch];
-    alignas(64) float acc[kLeafStride];
-    const uint32_t depth = m.depth, nodes = (1u << depth) - 1;
-    const size_t leaf_bytes = (size_t{1} << depth) * kLeafStride;
-    for (const FlatLevel& level : m.levels) {
-      const Similarity s = FitSimilarity(m.mean.data(), cur);
-      for (size_t p = 0; p < level.pool.size(); ++p) {
-        float u, v;
-        PlaceFeature(cur, s, level.pool[p], &u, &v);
-        const int x = ClampIndex(box.x + u * box.w, image.width);
-        const int y = ClampIndex(box.y + v * box.h, image.height);
-        feat[p] = image.at(x, y);
-      }
-      std::fill(acc, acc + kLeafStride, 0.f);
-      const FlatNode* nd = level.nodes.data();
-      const int8_t* leaves = level.leaves.data() + level.leaf_offset;
-      size_t nb = 0;
-      for (uint32_t t = 0; t < m.trees; ++t, nd += nodes, leaves += leaf_bytes) {
-        uint32_t i = 0;
-        for (uint32_t d = 0; d < depth; ++d) {
-          const FlatNode& n = nd[i];
-          i = 2 * i + (feat[n.a] - feat[n.b] > n.t ? 1 : 2);
-        }
-        const int8_t* leaf = leaves + static_cast<size_t>(i - nodes) * kLeafStride;
-        __builtin_prefetch(leaf);
-        __builtin_prefetch(leaf + 64);
-        __builtin_prefetch(leaf + 128);
-        batch[nb++] = leaf;
-        if (nb == kBatch) {
-          AccumulateLeaves(acc, batch, nb);
-          nb = 0;
-        }
-      }
-      AccumulateLeaves(acc, batch, nb);
-      for (int i = 0; i < kNumPoints; ++i) {
-        float dx, dy;
-        s.Apply(acc[2 * i], acc[2 * i + 1], &dx, &dy);
-        cur[2 * i] += dx;
-        cur[2 * i + 1] += dy;
-      }
-    }
-  }
   Shape90 out;
+  if (!usable) {
+    for (int i = 0; i < kNumPoints; ++i) {
+      out[i].x = box.x + m.mean[2 * i] * box.w;
+      out[i].y = box.y + m.mean[2 * i + 1] * box.h;
+    }
+    return out;
+  }
+  RunCascade(m, image, box, false, cur);
   for (int i = 0; i < kNumPoints; ++i) {
     out[i].x = box.x + cur[2 * i] * box.w;
     out[i].y = box.y + cur[2 * i + 1] * box.h;
+  }
+  if (mode == PredictMode::kSingle) return out;
+  // Mirror averaging: the same cascade on the mirrored face, mapped back through the left/right
+  // point swap, averaged with the direct pass. Halves the variance of errors that are not
+  // mirror-symmetric (measured on val from detector boxes: NME 0.0203 -> 0.0193).
+  const float w1 = static_cast<float>(image.width - 1);
+  const BoxF mbox{w1 - (box.x + box.w), box.y, box.w, box.h};
+  RunCascade(m, image, mbox, true, cur);
+  const auto& map = MirrorMap();
+  for (int i = 0; i < kNumPoints; ++i) {
+    PointF& o = out[map[i]];
+    o.x = 0.5f * (o.x + (w1 - (mbox.x + cur[2 * i] * mbox.w)));
+    o.y = 0.5f * (o.y + (mbox.y + cur[2 * i + 1] * mbox.h));
   }
   return out;
 }

@@ -22,6 +22,10 @@
 
 namespace af {
 
+// kMirrorAverage (the default) runs the cascade on the face and on its mirror image and averages
+// the two (twice the time, lower error); kSingle runs it once.
+enum class PredictMode { kMirrorAverage, kSingle };
+
 class ShapePredictor {
  public:
   // Parses and validates a model file's bytes (container + every structural requirement).
@@ -31,8 +35,11 @@ class ShapePredictor {
 
   /*!  requires - !image.empty(), box.w > 0, box.h > 0 (the box may extend past the image;
                   pixels are sampled with clamping)
-       ensures  - returns the 90 points in model index order, in image pixel coordinates  !*/
-  Shape90 Predict(const GrayImage& image, const BoxF& box) const;
+       ensures  - returns the 90 points in model index order, in image pixel coordinates
+                - with kMirrorAverage the result is mirror-consistent: mirroring image and box
+                  gives the mirrored points (up to float rounding)  !*/
+  Shape90 Predict(const GrayImage& image, const BoxF& box,
+                  PredictMode mode = PredictMode::kMirrorAverage) const;
 
   ~ShapePredictor();
   ShapePredictor(const ShapePredictor&) = delete;

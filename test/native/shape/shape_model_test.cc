@@ -105,7 +105,7 @@ int main() {
     img.height = 48;
     img.pixels.assign(64 * 48, 100);
     const BoxF box{4.f, 2.f, 40.f, 40.f};
-    const Shape90 s = p->Predict(img, box);
+    const Shape90 s = p->Predict(img, box, PredictMode::kSingle);
     double max_err = 0;
     for (int i = 0; i < kNumPoints; ++i) {
       for (int c = 0; c < 2; ++c) {
@@ -121,7 +121,7 @@ int main() {
     const int x0 = static_cast<int>(box.x + tiny.mean[0] * box.w + 0.5f);
     const int y0 = static_cast<int>(box.y + tiny.mean[1] * box.h + 0.5f);
     img.pixels[y0 * 64 + x0] = 255;
-    const Shape90 s2 = p->Predict(img, box);
+    const Shape90 s2 = p->Predict(img, box, PredictMode::kSingle);
     CHECK(std::fabs(s2[0].x - s[0].x) > 1e-3f);
     // Degenerate inputs do not crash: empty image / zero box give the box-mapped mean.
     const Shape90 e = p->Predict(GrayImage{}, box);
