@@ -11,6 +11,8 @@ export AF_STATIC_DEPS="$PREFIX"
 npx prebuildify --napi --strip
 OUT="prebuilds/$(node -p 'process.platform + "-" + process.arch')"
 BIN="$(ls "$OUT"/*.node | head -1)"
+# Which sources this binary was built from (test/unit/package.test.js compares it with the tree).
+node native/addon/gyp-sources.js hash > "$OUT/SOURCES.sha256"
 echo "built $BIN ($(stat -c %s "$BIN") bytes)"
 if command -v ldd >/dev/null; then
   echo "ldd $BIN:"

@@ -4,6 +4,7 @@
 //   node native/addon/gyp-sources.js base   → sources built with the baseline flags
 //   node native/addon/gyp-sources.js avx2   → sources of af_*_avx2 targets (-mavx2 -mfma)
 //   node native/addon/gyp-sources.js have-engine → 1 when af_detect and af_shape exist, else 0
+//   node native/addon/gyp-sources.js hash        → SHA-256 of everything the addon is built from
 // Paths are printed relative to the package root, one per line (gyp's <!@(...) splits them).
 'use strict';
 const fs = require('fs');
@@ -51,6 +52,29 @@ if (kind === 'have-engine') {
 }
 if (!haveEngine) {
   for (let i = out.length - 1; i >= 0; i--) if (out[i].startsWith('native/engine/')) out.splice(i, 1);
+}
+// `hash`: SHA-256 over every file that goes into the addon (the sources of both lists, the addon's
+// own files, the headers of the engine areas, binding.gyp). cmake/prebuild.sh records it next to
+// the prebuilt binary so tests can tell a prebuild built from the current sources from a stale one.
+if (kind === 'hash') {
+  const crypto = require('crypto');
+  const files = new Set(['binding.gyp', 'native/addon/gyp-sources.js']);
+  const list = (k) => require('child_process').execFileSync(process.execPath, [__filename, k], { encoding: 'utf8' })
+    .split('\n').filter(Boolean);
+  for (const f of [...list('base'), ...list('avx2')]) files.add(f);
+  for (const area of ['common', 'image', 'detect', 'shape', 'engine', 'addon']) {
+    const d = path.join(root, 'native', area);
+    if (!fs.existsSync(d)) continue;
+    for (const f of fs.readdirSync(d)) if (/\.(h|cc|map)$/.test(f)) files.add(`native/${area}/${f}`);
+  }
+  const h = crypto.createHash('sha256');
+  for (const f of [...files].sort()) {
+    h.update(f + '\0');
+    h.update(fs.readFileSync(path.join(root, f)));
+    h.update('\0');
+  }
+  process.stdout.write(h.digest('hex') + '\n');
+  process.exit(0);
 }
 // gyp needs at least one entry; an empty avx2 list gets a harmless placeholder.
 if (out.length === 0 && kind === 'avx2') out.push('native/addon/empty_avx2.cc');
