@@ -93,7 +93,7 @@ blocks.sameboxes = table(
   blocks.shapetrain = `Shipped run: ${sj.model_bytes.toLocaleString('en-US')} bytes, ${sj.train_samples.toLocaleString('en-US')} ` +
     `samples from ${sj.train_faces.toLocaleString('en-US')} faces, ${Math.round(sj.training_seconds)} s of training; ` +
     `training RMS per level ${sj.level_rms[0].toFixed(4)} → ${sj.level_rms[sj.level_rms.length - 1].toFixed(4)}; ` +
-    `the trainer's val proxy (${vp.boxes}): NME ${vp.all.mean.toFixed(4)} (|yaw| ≥ 20°: ${vp.yaw_ge_20.mean.toFixed(4)}, ` +
+    `the trainer's own val check (${vp.boxes}): NME ${vp.all.mean.toFixed(4)} (|yaw| ≥ 20°: ${vp.yaw_ge_20.mean.toFixed(4)}, ` +
     `${vp.yaw_ge_20.faces} faces).`;
 }
 
