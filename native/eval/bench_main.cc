@@ -372,17 +372,19 @@ class Bench {
       }
     }
     double sink = 0;
-    for (size_t i = 0; i < shape_faces_.size(); ++i) {
-      const BoxF box = map_.ToOurs(shape_faces_[i].second);
-      // As dlib_peer --boxes does: decode the face's image (untimed) right before predicting, so
-      // both predictors run with whatever the decode left in the caches.
-      GrayImage img;
-      st = LoadGrayFile(shape_faces_[i].first, &img);
-      if (!st.ok()) return st;
-      const auto t = Clock::now();
-      const Shape90 s = ours.Predict(img, box);
-      ours_["shape"].push_back(MsSince(t));
-      sink += s[0].x;
+    for (const bool single : {false, true}) {  // default (mirror-averaged), then single pass
+      for (size_t i = 0; i < shape_faces_.size(); ++i) {
+        const BoxF box = map_.ToOurs(shape_faces_[i].second);
+        // As dlib_peer --boxes does: decode the face's image (untimed) right before predicting, so
+        // both predictors run with whatever the decode left in the caches.
+        GrayImage img;
+        st = LoadGrayFile(shape_faces_[i].first, &img);
+        if (!st.ok()) return st;
+        const auto t = Clock::now();
+        const Shape90 s = ours.Predict(img, box, single);
+        ours_[single ? "shape single" : "shape"].push_back(MsSince(t));
+        sink += s[0].x;
+      }
     }
     if (sink == 12345.678) std::cerr << "";  // keep the predictions observable
     return Status::Ok();
@@ -404,6 +406,14 @@ class Bench {
     }
     add("shape", "shape ms/face, mean over " + std::to_string(shape_faces_.size()) + " different val faces", true);
     add("shape", "shape ms/face, median");
+    {
+      Metric x;
+      x.name = "shape ms/face, mean, ours single pass (PredictMode::kSingle) vs dlib";
+      x.unit = "ms";
+      x.dlib = Mean(dlib_["shape"]);
+      x.ours = Mean(ours_["shape single"]);
+      m.push_back(x);
+    }
     add("load", "model load (detector + shape)");
     Metric size;
     size.name = "shape model size";
@@ -440,7 +450,8 @@ class Bench {
        << "- dlib: Debian libdlib, `dlib_peer` built with -O3 -march=native; ours: " << o_.detector << ", " << o_.shape << "\n"
        << "- 640x480: " << sizes_[0].files.size() << " IMM photos; 1280x960 and 1920x1080: eval/photos resized (bilinear, BMP)\n"
        << "- shape: the same " << shape_faces_.size() << " val faces for both, each from dlib's HOG box "
-       << "(mapped to our face-box convention for ours), cycling through different faces\n\n";
+       << "(mapped to our face-box convention for ours), cycling through different faces; ours in the default "
+       << "mirror-averaged mode (two cascade passes) unless marked single pass\n\n";
     std::vector<std::vector<std::string>> t = {{"measure", "unit", "dlib", "ours", "ours/dlib"}};
     for (const Metric& x : m) {
       t.push_back({x.name + (x.note.empty() ? "" : " (" + x.note + ")"), x.unit, Fmt(x.dlib, 2), Fmt(x.ours, 3),

@@ -45,8 +45,9 @@ std::vector<OurDetection> Ours::Detect(const GrayImage& image, float min_face_si
   return out;
 }
 
-Shape90 Ours::Predict(const GrayImage& image, const BoxF& box) const {
-  return state_->shape->Predict(image, box);
+Shape90 Ours::Predict(const GrayImage& image, const BoxF& box, bool single_pass) const {
+  return single_pass ? state_->shape->Predict(image, box, PredictMode::kSingle)
+                     : state_->shape->Predict(image, box);
 }
 
 #else  // built without the model libraries: every query reports "not available"
@@ -64,7 +65,7 @@ Status Ours::Load(const std::string& detector_path, const std::string& shape_pat
 bool Ours::has_detector() const { return false; }
 bool Ours::has_shape() const { return false; }
 std::vector<OurDetection> Ours::Detect(const GrayImage&, float, float) const { return {}; }
-Shape90 Ours::Predict(const GrayImage&, const BoxF&) const { return Shape90{}; }
+Shape90 Ours::Predict(const GrayImage&, const BoxF&, bool) const { return Shape90{}; }
 
 #endif
 

@@ -34,8 +34,10 @@ class Ours {
                   threshold); threshold_adjust < 0 also returns weaker candidates  !*/
   std::vector<OurDetection> Detect(const GrayImage& image, float min_face_size,
                                    float threshold_adjust = 0.f) const;
-  /*!  requires - has_shape()  !*/
-  Shape90 Predict(const GrayImage& image, const BoxF& box) const;
+  /*!  requires - has_shape()
+       ensures  - the predictor's default mode (mirror-averaged); single_pass = true runs the
+                  cascade once (PredictMode::kSingle)  !*/
+  Shape90 Predict(const GrayImage& image, const BoxF& box, bool single_pass = false) const;
 
   Ours();
   ~Ours();
