@@ -209,17 +209,17 @@ int main(int argc, char** argv) {
   af::shape::ShapeTrainStats stats;
   std::vector<uint8_t> bytes;
   af::Status st;
-  std::shared_ptr<const af::FaceDetector> detector;
+  std::shared_ptr<const af::FaceDetector> detector;  // loaded once: training and val use it
+  if (!a.detector.empty()) {
+    st = af::FaceDetector::LoadFromFile(a.detector, &detector);
+    if (!st.ok()) { std::fprintf(stderr, "af_train_shape: %s\n", st.message().c_str()); return 1; }
+  }
   if (!a.eval_only.empty()) {
     st = af::ReadFileBytes(a.eval_only, &bytes);
     if (!st.ok()) { std::fprintf(stderr, "af_train_shape: %s\n", st.message().c_str()); return 1; }
     a.out = a.eval_only;
     a.report.clear();
   } else {
-  if (!a.detector.empty()) {
-    st = af::FaceDetector::LoadFromFile(a.detector, &detector);
-    if (!st.ok()) { std::fprintf(stderr, "af_train_shape: %s\n", st.message().c_str()); return 1; }
-  }
   if (!LoadSet(a.data, "train.jsonl", a.max_faces, &images, &faces)) return 1;
   if (detector) {
     const size_t found = AttachDetectorBoxes(*detector, images, &faces);
@@ -256,10 +256,6 @@ int main(int argc, char** argv) {
   std::vector<af::GrayImage> vimages;
   std::vector<af::shape::TrainFace> vfaces;
   if (!LoadSet(a.data, "val.jsonl", a.max_val, &vimages, &vfaces)) return 1;
-  if (!detector && !a.detector.empty()) {
-    st = af::FaceDetector::LoadFromFile(a.detector, &detector);
-    if (!st.ok()) { std::fprintf(stderr, "af_train_shape: %s\n", st.message().c_str()); return 1; }
-  }
   const size_t val_detected = detector ? AttachDetectorBoxes(*detector, vimages, &vfaces) : 0;
   std::mt19937_64 jr(12345);
   std::vector<af::BoxF> boxes;
