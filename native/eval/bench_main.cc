@@ -27,7 +27,7 @@
 
 #include "common/face_box.h"
 #include "eval/eval_data.h"
-#include "eval/json_lite.h"
+#include "train/json_lite.h"
 #include "eval/metrics.h"
 #include "eval/ours.h"
 #include "image/image.h"

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "common/face_box.h"
-#include "eval/json_lite.h"
 #include "image/image.h"
+#include "train/json_lite.h"
 
 namespace af {
 namespace eval {
@@ -236,19 +236,12 @@ Status ReadDlibXml(const std::string& data_root, const std::string& xml_rel_path
 
 Status ReadPeerJsonlList(const std::string& path, std::vector<PeerImage>* out) {
   out->clear();
-  std::ifstream in(path);
-  if (!in) return Fail("cannot open " + path + " (run native/eval/dlib_cache.sh)");
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
+  return ForEachLine(path, [out](const std::string& line, const std::string& where) {
     PeerImage img;
-    Status st = ParsePeerLine(line, path + ":" + std::to_string(line_no), &img);
-    if (!st.ok()) return st;
-    out->push_back(std::move(img));
-  }
-  return Status::Ok();
+    Status st = ParsePeerLine(line, where, &img);
+    if (st.ok()) out->push_back(std::move(img));
+    return st;
+  }, " (run native/eval/dlib_cache.sh)");
 }
 
 Status ReadPeerJsonl(const std::string& path, std::map<std::string, PeerImage>* out) {

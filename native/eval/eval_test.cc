@@ -1,7 +1,12 @@
 // Unit tests of the evaluation arithmetic (registered as ctest "eval_metrics" when tests are on):
 // NME summaries, detection curves on hand-worked cases, the box mapping round trip and fit, the
-// negatives split rule, and the JSON reader/writer.
+// negatives split rule, the JSON reader/writer and the label reader built on it.
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
 #include <map>
 #include <string>
 #include <vector>
@@ -9,8 +14,9 @@
 #include "../../test/native/check.h"
 #include "common/face_box.h"
 #include "eval/eval_data.h"
-#include "eval/json_lite.h"
+#include "train/json_lite.h"
 #include "eval/metrics.h"
+#include "train/labels.h"
 
 using namespace af;
 using namespace af::eval;
@@ -126,6 +132,69 @@ static void TestJson() {
   w.Key("c").Number(NAN).EndObject();
   CHECK(w.str() == "{\"a\":1,\"b\":[0.5,\"x\\\"y\",null],\"c\":null}");
   CHECK(ParseJson(w.str(), &v) && v.get("b")->items[1].str == "x\"y");
+  // \u escapes: four hex digits, written back as UTF-8; anything else is a syntax error.
+  CHECK(ParseJson("\"\\u0041\\u00e9\"", &v) && v.str == "A\xc3\xa9");
+  CHECK(!ParseJson("\"\\u00g1\"", &v));
+  CHECK(!ParseJson("\"\\u12\"", &v));
+  CHECK(!ParseJson("[Infinity]", &v) && !ParseJson("[0x10]", &v));
+}
+
+// Writes `text` to a fresh temporary file and returns its path ("" on failure).
+static std::string TempFile(const std::string& text) {
+  char path[] = "/tmp/af_eval_test_XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) return "";
+  close(fd);
+  std::ofstream(path) << text;
+  return path;
+}
+
+// A label line with one face: points (k, 2k + 0.5), the given box and yaw.
+static std::string LabelLine(const std::string& file, const std::string& box, const std::string& point0) {
+  std::string pts = "[" + point0;
+  for (int k = 1; k < kNumPoints; ++k) pts += ",[" + std::to_string(k) + "," + std::to_string(2 * k) + ".5]";
+  return "{\"file\":\"" + file + "\",\"width\":320,\"height\":240,\"faces\":[{\"points\":" + pts +
+         "]" + box + ",\"yaw\":-0.25,\"agree\":0.5}]}\n";
+}
+
+static void TestLabels() {
+  const std::string good = TempFile(LabelLine("faces/a.jpg", ",\"box\":[1,2,30,40]", "[0,0.5]") + "\n" +
+                                    "{\"file\":\"faces/b.jpg\",\"faces\":[]}\n");
+  std::vector<LabeledImage> imgs;
+  CHECK(ReadLabels(good, &imgs).ok());
+  CHECK(imgs.size() == 2);
+  if (imgs.size() == 2) {
+    CHECK(imgs[0].file == "faces/a.jpg" && imgs[0].width == 320 && imgs[0].height == 240);
+    CHECK(imgs[0].faces.size() == 1 && imgs[1].faces.empty() && imgs[1].width == 0);
+    if (!imgs[0].faces.empty()) {
+      const LabeledFace& f = imgs[0].faces[0];
+      CHECK(f.points[0].x == 0.f && f.points[0].y == 0.5f && f.points[89].x == 89.f && f.points[89].y == 178.5f);
+      CHECK(f.hint_box.x == 1.f && f.hint_box.y == 2.f && f.hint_box.w == 30.f && f.hint_box.h == 40.f);
+      CHECK(f.yaw == -0.25f && f.pitch == 0.f && f.agree == 0.5f);
+    }
+  }
+  // Malformed lines are errors naming the file and the line (1-based, blank lines counted).
+  const struct { std::string text; const char* where; } bad[] = {
+      {LabelLine("x.jpg", "", "[null,1]"), ":1: a point is not [x, y]"},
+      {"\n" + LabelLine("x.jpg", "", "[1]"), ":2: a point is not [x, y]"},
+      {LabelLine("x.jpg", "", "[NaN,1]"), ":1: not a JSON object"},
+      {"{\"file\":\"x.jpg\",\"faces\":[{\"points\":[[1,2]]}]}", ":1: a face without 90 points"},
+      {"{\"faces\":[]}", ":1: missing \"file\""},
+      {"[1,2]", ":1: not a JSON object"}};
+  for (const auto& b : bad) {
+    const std::string path = TempFile(b.text);
+    imgs.clear();
+    const Status st = ReadLabels(path, &imgs);
+    CHECK(!st.ok() && st.message() == path + b.where);
+    std::remove(path.c_str());
+  }
+  // A box that is not four numbers is ignored (the box is a hint only).
+  const std::string odd = TempFile(LabelLine("c.jpg", ",\"box\":[1,2,3]", "[0,0]"));
+  imgs.clear();
+  CHECK(ReadLabels(odd, &imgs).ok() && imgs.size() == 1 && imgs[0].faces[0].hint_box.w == 0.f);
+  CHECK(!ReadLabels("/nonexistent/labels.jsonl", &imgs).ok());
+  std::remove(good.c_str());
+  std::remove(odd.c_str());
 }
 
 int main() {
@@ -134,5 +203,6 @@ int main() {
   TestBoxMap();
   TestNegativesSplit();
   TestJson();
+  TestLabels();
   return af_test::finish();
 }

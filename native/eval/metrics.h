@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "common/types.h"
-#include "eval/json_lite.h"
+#include "train/json_lite.h"
 
 namespace af {
 namespace eval {

@@ -23,8 +23,11 @@ struct LabeledImage {
   std::vector<LabeledFace> faces;
 };
 
-// Parses one JSON-lines label file. Lines that fail to parse are reported as an error naming the
-// line number.
+/*!  ensures - appends the images of one JSON-lines label file to *out, in file order (JSON reader:
+               train/json_lite.h)
+             - a line that is not a JSON object with "file", "faces" and 90 numeric [x, y] points
+               per face: kInvalidParameter naming PATH:LINE (the images before it stay appended)
+             - "box" is optional (a hint; zero when absent or not 4 numbers)  !*/
 Status ReadLabels(const std::string& path, std::vector<LabeledImage>* out);
 
 }  // namespace af

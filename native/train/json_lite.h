@@ -1,17 +1,20 @@
-// A small JSON reader and writer for the evaluation tools: reads the dlib peers' JSON-lines output
-// and writes the summaries. Tools only; the engine never parses JSON.
+// The one small JSON reader and writer of the tools: the label reader (train/labels.h) and the
+// evaluation tools (dlib peer JSON-lines output, summaries) use it. Tools only; the engine never
+// parses JSON.
 //
 // THREAD SAFETY
 //   Values are plain data; the parser keeps no global state.
-#ifndef ANALYZE_FACE_EVAL_JSON_LITE_H_
-#define ANALYZE_FACE_EVAL_JSON_LITE_H_
+#ifndef ANALYZE_FACE_TRAIN_JSON_LITE_H_
+#define ANALYZE_FACE_TRAIN_JSON_LITE_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
 
+#include "common/status.h"
+
 namespace af {
-namespace eval {
 
 struct JsonValue {
   enum Type { kNull, kBool, kNumber, kString, kArray, kObject };
@@ -31,8 +34,18 @@ struct JsonValue {
 };
 
 /*!  ensures - parses one complete JSON text (nesting at most 64 deep); false on any syntax error
-               or trailing garbage, with a message in *error when error != nullptr  !*/
+               (numbers are JSON numbers only: no NaN, Infinity or hex) or trailing garbage, with
+               a message in *error when error != nullptr. Never throws.  !*/
 bool ParseJson(const std::string& text, JsonValue* out, std::string* error = nullptr);
+
+/*!  ensures - calls fn(line, where) for every non-empty line of the text file at `path`, in order,
+               where = "PATH:LINE_NUMBER" (1-based); stops at the first non-ok Status fn returns
+               and returns it
+             - a file that cannot be opened: kInvalidParameter "cannot open PATH" followed by
+               open_hint  !*/
+Status ForEachLine(const std::string& path,
+                   const std::function<Status(const std::string& line, const std::string& where)>& fn,
+                   const std::string& open_hint = "");
 
 // Minimal streaming writer: the caller places keys and values; commas are inserted for it.
 class JsonWriter {
@@ -56,7 +69,6 @@ class JsonWriter {
   bool after_key_ = false;
 };
 
-}  // namespace eval
 }  // namespace af
 
-#endif  // ANALYZE_FACE_EVAL_JSON_LITE_H_
+#endif  // ANALYZE_FACE_TRAIN_JSON_LITE_H_

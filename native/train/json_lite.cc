@@ -1,11 +1,11 @@
-#include "eval/json_lite.h"
+#include "train/json_lite.h"
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 namespace af {
-namespace eval {
 
 const JsonValue* JsonValue::get(const std::string& key) const {
   if (type != kObject) return nullptr;
@@ -59,38 +59,39 @@ class Parser {
     if (c == 'n') { v->type = JsonValue::kNull; return Literal("null"); }
     return Number(v);
   }
-  bool Object(JsonValue* v, int depth) {
-    v->type = JsonValue::kObject;
+  // The elements of an object or array: s_[i_] is the opening bracket; `element` parses one
+  // element; elements are separated by commas, and `close` ends the sequence.
+  template <class Element>
+  bool Sequence(char close, Element element) {
     ++i_;
     Skip();
-    if (i_ < s_.size() && s_[i_] == '}') { ++i_; return true; }
+    if (i_ < s_.size() && s_[i_] == close) { ++i_; return true; }
     while (true) {
+      if (!element()) return false;
+      Skip();
+      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
+      if (i_ < s_.size() && s_[i_] == close) { ++i_; return true; }
+      return false;
+    }
+  }
+  bool Object(JsonValue* v, int depth) {
+    v->type = JsonValue::kObject;
+    return Sequence('}', [&] {
       Skip();
       std::string key;
       if (i_ >= s_.size() || s_[i_] != '"' || !String(&key)) return false;
       Skip();
       if (i_ >= s_.size() || s_[i_] != ':') return false;
       ++i_;
-      if (!Value(&v->fields[key], depth + 1)) return false;
-      Skip();
-      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-      if (i_ < s_.size() && s_[i_] == '}') { ++i_; return true; }
-      return false;
-    }
+      return Value(&v->fields[key], depth + 1);
+    });
   }
   bool Array(JsonValue* v, int depth) {
     v->type = JsonValue::kArray;
-    ++i_;
-    Skip();
-    if (i_ < s_.size() && s_[i_] == ']') { ++i_; return true; }
-    while (true) {
+    return Sequence(']', [&] {
       v->items.emplace_back();
-      if (!Value(&v->items.back(), depth + 1)) return false;
-      Skip();
-      if (i_ < s_.size() && s_[i_] == ',') { ++i_; continue; }
-      if (i_ < s_.size() && s_[i_] == ']') { ++i_; return true; }
-      return false;
-    }
+      return Value(&v->items.back(), depth + 1);
+    });
   }
   bool String(std::string* out) {
     ++i_;  // opening quote
@@ -109,8 +110,15 @@ class Parser {
         case 'f': out->push_back('\f'); break;
         case 'u': {
           if (s_.size() - i_ < 4) return false;
-          const unsigned long cp = std::strtoul(s_.substr(i_, 4).c_str(), nullptr, 16);
-          i_ += 4;
+          unsigned long cp = 0;
+          for (int k = 0; k < 4; ++k) {
+            const char h = s_[i_++];
+            const int d = h >= '0' && h <= '9' ? h - '0'
+                          : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                          : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+            if (d < 0) return false;
+            cp = cp * 16 + static_cast<unsigned long>(d);
+          }
           // Basic multilingual plane only, as UTF-8 (file names here are ASCII).
           if (cp < 0x80) {
             out->push_back(static_cast<char>(cp));
@@ -129,14 +137,36 @@ class Parser {
     }
     return false;
   }
+  // JSON number grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?  (strtod alone would
+  // also take "inf", "nan" and hex). The checked span is then converted by strtod.
   bool Number(JsonValue* v) {
-    const char* begin = s_.c_str() + i_;
+    size_t j = i_;
+    auto digit = [&](size_t at) { return at < s_.size() && s_[at] >= '0' && s_[at] <= '9'; };
+    auto digits = [&] {
+      if (!digit(j)) return false;
+      while (digit(j)) ++j;
+      return true;
+    };
+    if (j < s_.size() && s_[j] == '-') ++j;
+    if (digit(j) && s_[j] == '0') {
+      ++j;
+    } else if (!digits()) {
+      return false;
+    }
+    if (j < s_.size() && s_[j] == '.') {
+      ++j;
+      if (!digits()) return false;
+    }
+    if (j < s_.size() && (s_[j] == 'e' || s_[j] == 'E')) {
+      ++j;
+      if (j < s_.size() && (s_[j] == '+' || s_[j] == '-')) ++j;
+      if (!digits()) return false;
+    }
+    const std::string span = s_.substr(i_, j - i_);
     char* end = nullptr;
-    const double d = std::strtod(begin, &end);
-    if (end == begin) return false;
-    // strtod also accepts "inf"/"nan"/hex; JSON numbers start with '-' or a digit.
-    if (!(*begin == '-' || (*begin >= '0' && *begin <= '9'))) return false;
-    i_ += static_cast<size_t>(end - begin);
+    const double d = std::strtod(span.c_str(), &end);
+    if (end != span.c_str() + span.size()) return false;
+    i_ = j;
     v->type = JsonValue::kNumber;
     v->number = d;
     return true;
@@ -153,6 +183,22 @@ bool ParseJson(const std::string& text, JsonValue* out, std::string* error) {
   return Parser(text).Parse(out, error);
 }
 
+Status ForEachLine(const std::string& path,
+                   const std::function<Status(const std::string& line, const std::string& where)>& fn,
+                   const std::string& open_hint) {
+  std::ifstream in(path);
+  if (!in) return Status(ErrorCode::kInvalidParameter, "cannot open " + path + open_hint);
+  std::string line;
+  int line_no = 0;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty()) continue;
+    Status st = fn(line, path + ":" + std::to_string(line_no));
+    if (!st.ok()) return st;
+  }
+  return Status::Ok();
+}
+
 void JsonWriter::Separate() {
   if (after_key_) { after_key_ = false; return; }
   if (!first_.empty()) {
@@ -162,9 +208,9 @@ void JsonWriter::Separate() {
 }
 
 JsonWriter& JsonWriter::BeginObject() { Separate(); out_ += '{'; first_.push_back(true); return *this; }
-JsonWriter& JsonWriter::EndObject() { out_ += '}'; first_.pop_back(); return *this; }
+JsonWriter& JsonWriter::EndObject() { out_ += '}'; if (!first_.empty()) first_.pop_back(); return *this; }
 JsonWriter& JsonWriter::BeginArray() { Separate(); out_ += '['; first_.push_back(true); return *this; }
-JsonWriter& JsonWriter::EndArray() { out_ += ']'; first_.pop_back(); return *this; }
+JsonWriter& JsonWriter::EndArray() { out_ += ']'; if (!first_.empty()) first_.pop_back(); return *this; }
 
 JsonWriter& JsonWriter::Key(const std::string& key) {
   String(key);
@@ -204,5 +250,4 @@ JsonWriter& JsonWriter::Int(long long value) { Separate(); out_ += std::to_strin
 JsonWriter& JsonWriter::Bool(bool value) { Separate(); out_ += value ? "true" : "false"; return *this; }
 JsonWriter& JsonWriter::Null() { Separate(); out_ += "null"; return *this; }
 
-}  // namespace eval
 }  // namespace af
