@@ -26,11 +26,12 @@
 #include <vector>
 
 #include "common/face_box.h"
+#include "eval/cli.h"
 #include "eval/eval_data.h"
-#include "train/json_lite.h"
 #include "eval/metrics.h"
 #include "eval/ours.h"
 #include "image/image.h"
+#include "train/json_lite.h"
 #include "train/labels.h"
 
 namespace af {
@@ -43,13 +44,13 @@ double MsSince(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-struct Options {
-  std::string data = "../shared/data";
-  std::string detector = "models/detector.afm";
-  std::string shape = "models/shape90.afm";
+constexpr char kUsage[] =
+    "usage: af_bench [--data DIR] [--detector FILE] [--shape FILE] [--dlib-peer EXE]\n"
+    "                [--dlib-cache DIR] [--work DIR] [--out PREFIX] [--rounds N] [--reps N] [--faces N]\n";
+
+struct Options : ToolPaths {
   std::string dlib_peer = "build-eval/peers/dlib/dlib_peer";
   std::string dlib_model = "/usr/share/dlib/shape_predictor_68_face_landmarks.dat";
-  std::string dlib_cache = "build-eval/dlib";
   std::string work = "build-eval/bench";
   std::string out = "bench/results/latest";
   int rounds = 3;
@@ -58,23 +59,11 @@ struct Options {
 };
 
 bool ParseArgs(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) return false;
-    const std::string v = argv[++i];
-    if (a == "--data") o->data = v;
-    else if (a == "--detector") o->detector = v;
-    else if (a == "--shape") o->shape = v;
-    else if (a == "--dlib-peer") o->dlib_peer = v;
-    else if (a == "--dlib-cache") o->dlib_cache = v;
-    else if (a == "--work") o->work = v;
-    else if (a == "--out") o->out = v;
-    else if (a == "--rounds") o->rounds = std::atoi(v.c_str());
-    else if (a == "--reps") o->reps = std::atoi(v.c_str());
-    else if (a == "--faces") o->faces = std::strtoul(v.c_str(), nullptr, 10);
-    else return false;
-  }
-  return o->rounds >= 1 && o->reps >= 1 && o->faces >= 1;
+  return ParseFlags(argc, argv, {{"--data", &o->data}, {"--detector", &o->detector}, {"--shape", &o->shape},
+                                 {"--dlib-peer", &o->dlib_peer}, {"--dlib-cache", &o->dlib_cache},
+                                 {"--work", &o->work}, {"--out", &o->out}, {"--rounds", &o->rounds},
+                                 {"--reps", &o->reps}, {"--faces", &o->faces}}) &&
+         o->rounds >= 1 && o->reps >= 1 && o->faces >= 1;
 }
 
 double Median(std::vector<double> v) {
@@ -198,10 +187,7 @@ class Bench {
   }
 
  private:
-  int Fail(const Status& st) {
-    std::cerr << "af_bench: " << st.message() << "\n";
-    return 1;
-  }
+  static int Fail(const Status& st) { return ToolFailure("af_bench", st); }
 
   Status Prepare() {
     if (system(("mkdir -p " + ShellQuote(o_.work)).c_str()) != 0) {
@@ -251,27 +237,19 @@ class Bench {
     std::map<std::string, PeerImage> dlib_val;
     st = ReadPeerJsonl(o_.dlib_cache + "/val_up1.jsonl", &dlib_val);
     if (!st.ok()) return st;
-    std::vector<LabeledImage> train;
-    st = ReadLabels(o_.data + "/labels/train.jsonl", &train);
+    st = FitBoxMapFromCache(o_.data, o_.dlib_cache, &map_);
     if (!st.ok()) return st;
-    std::map<std::string, PeerImage> train_dets;
-    st = ReadPeerJsonl(o_.dlib_cache + "/train_scores_up1.jsonl", &train_dets);
-    if (!st.ok()) return st;
-    st = FitBoxMap(train, train_dets, &map_);
-    if (!st.ok()) return st;
-    boxes_file_ = o_.work + "/shape_boxes.jsonl";
-    std::ofstream boxes(boxes_file_);
+    std::string boxes;
     for (const LabeledImage& li : val) {
       if (shape_faces_.size() >= o_.faces) break;
       const auto it = dlib_val.find(li.file);
       if (it == dlib_val.end() || it->second.faces.empty()) continue;
-      const PeerFace& f = it->second.faces[0];
+      const PeerFace& f = it->second.faces[0];  // integer dlib rectangle, its own convention
       shape_faces_.push_back({o_.data + "/" + li.file, f.box});
-      boxes << "{\"file\":\"" << o_.data << "/" << li.file << "\",\"box\":[" << f.box.x << "," << f.box.y
-            << "," << f.box.x + f.box.w - 1 << "," << f.box.y + f.box.h - 1 << "]}\n";
+      boxes += DlibBoxLine(o_.data + "/" + li.file, f.box);
     }
-    if (!boxes) return Status(ErrorCode::kInternal, "cannot write " + boxes_file_);
-    return Status::Ok();
+    boxes_file_ = o_.work + "/shape_boxes.jsonl";
+    return WriteTextFile(boxes_file_, boxes);
   }
 
   // Runs dlib_peer on `files` (each repeated reps times), returns its parsed output lines.
@@ -478,8 +456,9 @@ class Bench {
     }
     w.EndArray();
     w.EndObject();
-    std::ofstream(o_.out + ".md") << md.str();
-    std::ofstream(o_.out + ".json") << w.str() << "\n";
+    Status st = WriteTextFile(o_.out + ".md", md.str());
+    if (st.ok()) st = WriteTextFile(o_.out + ".json", w.str() + "\n");
+    if (!st.ok()) return Fail(st);
     std::cout << md.str() << "\nwritten: " << o_.out << ".md, " << o_.out << ".json\n";
     return 0;
   }
@@ -499,11 +478,5 @@ class Bench {
 }  // namespace af
 
 int main(int argc, char** argv) {
-  af::eval::Options options;
-  if (!af::eval::ParseArgs(argc, argv, &options)) {
-    std::cerr << "usage: af_bench [--data DIR] [--detector FILE] [--shape FILE] [--dlib-peer EXE]\n"
-                 "                [--dlib-cache DIR] [--work DIR] [--out PREFIX] [--rounds N] [--reps N] [--faces N]\n";
-    return 2;
-  }
-  return af::eval::Bench(options).Main();
+  return af::eval::RunTool<af::eval::Options, af::eval::Bench>(argc, argv, af::eval::ParseArgs, af::eval::kUsage);
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -195,6 +196,17 @@ Status ReadCaltech(const std::string& data_root, std::vector<CaltechImage>* out)
   return Status::Ok();
 }
 
+bool CaltechMatches(const BoxF& b, const CaltechFace& f) {
+  auto inside = [&](const PointF& p) { return p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h; };
+  const float d = f.eye_distance();
+  return inside(f.left_eye) && inside(f.right_eye) && inside(f.mouth) && b.w >= 1.5f * d && b.w <= 4.f * d;
+}
+
+float CaltechCentreDistance(const BoxF& b, const CaltechFace& f) {
+  const float cx = (f.left_eye.x + f.right_eye.x + f.mouth.x) / 3, cy = (f.left_eye.y + f.right_eye.y + f.mouth.y) / 3;
+  return std::hypot(b.cx() - cx, b.cy() - cy);
+}
+
 // -------------------------------------------------------------------------------------- dlib XML
 
 Status ReadDlibXml(const std::string& data_root, const std::string& xml_rel_path,
@@ -218,10 +230,12 @@ Status ReadDlibXml(const std::string& data_root, const std::string& xml_rel_path
     } else if (tag.compare(0, 4, "box ") == 0) {
       if (out->empty()) return Fail(path + ": <box> outside <image>");
       XmlBox b;
-      b.box.y = std::stof("0" + XmlAttr(tag, "top"));
-      b.box.x = std::stof("0" + XmlAttr(tag, "left"));
-      b.box.w = std::stof("0" + XmlAttr(tag, "width"));
-      b.box.h = std::stof("0" + XmlAttr(tag, "height"));
+      // strtof, not std::stof: a value out of float range must not throw
+      auto number = [&](const char* name) { return std::strtof(("0" + XmlAttr(tag, name)).c_str(), nullptr); };
+      b.box.y = number("top");
+      b.box.x = number("left");
+      b.box.w = number("width");
+      b.box.h = number("height");
       b.ignore = XmlAttr(tag, "ignore") == "1";
       if (XmlAttr(tag, "top").empty() || XmlAttr(tag, "left").empty() || !(b.box.w > 0) || !(b.box.h > 0)) {
         return Fail(path + ": bad <box " + tag + ">");
@@ -254,6 +268,14 @@ Status ReadPeerJsonl(const std::string& path, std::map<std::string, PeerImage>* 
     (*out)[key] = std::move(img);
   }
   return Status::Ok();
+}
+
+std::string DlibBoxLine(const std::string& file, const BoxF& d, const std::string& key) {
+  std::string line = "{\"file\":\"" + file + "\",\"box\":[" + std::to_string(std::lround(d.x)) + "," +
+                     std::to_string(std::lround(d.y)) + "," + std::to_string(std::lround(d.x + d.w - 1)) + "," +
+                     std::to_string(std::lround(d.y + d.h - 1)) + "]";
+  if (!key.empty()) line += ",\"key\":\"" + key + "\"";
+  return line + "}\n";
 }
 
 // ---------------------------------------------------------------------------------------- BoxMap
@@ -328,6 +350,16 @@ Status FitBoxMap(const std::vector<LabeledImage>& train_labels,
   }
   *out = map;
   return Status::Ok();
+}
+
+Status FitBoxMapFromCache(const std::string& data_root, const std::string& dlib_cache, BoxMap* out) {
+  std::vector<LabeledImage> train;
+  Status st = ReadLabels(data_root + "/labels/train.jsonl", &train);
+  if (!st.ok()) return st;
+  std::map<std::string, PeerImage> dets;
+  st = ReadPeerJsonl(dlib_cache + "/train_scores_up1.jsonl", &dets);
+  if (!st.ok()) return st;
+  return FitBoxMap(train, dets, out);
 }
 
 // ------------------------------------------------------------------------------------- negatives

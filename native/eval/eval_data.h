@@ -49,6 +49,13 @@ struct CaltechImage {
 
 Status ReadCaltech(const std::string& data_root, std::vector<CaltechImage>* out);
 
+/*!  ensures - the Caltech matching rule (data README): box b contains both eyes and the mouth
+               and its width is 1.5-4x the eye distance  !*/
+bool CaltechMatches(const BoxF& b, const CaltechFace& f);
+// Distance from the centre of b to the centroid of the eyes and the mouth: among several
+// matching boxes, the nearest is the match.
+float CaltechCentreDistance(const BoxF& b, const CaltechFace& f);
+
 // ---------------------------------------------------------------------------------------------
 // dlib's image-dataset XML (eval/dlib_examples/{training,testing}.xml).
 
@@ -90,6 +97,12 @@ Status ReadPeerJsonl(const std::string& path, std::map<std::string, PeerImage>* 
 // Same, keeping the order of the file.
 Status ReadPeerJsonlList(const std::string& path, std::vector<PeerImage>* out);
 
+/*!  ensures - one line of a `dlib_peer --boxes` input file, newline included:
+               {"file":"FILE","box":[left,top,right,bottom]} with dlib_box (dlib's convention)
+               rounded to dlib's inclusive integer corners, and ,"key":"KEY" when key is not
+               empty (FILE and KEY are written as they are: plain paths and names)  !*/
+std::string DlibBoxLine(const std::string& file, const BoxF& dlib_box, const std::string& key = "");
+
 // ---------------------------------------------------------------------------------------------
 // dlib box ↔ face box. dlib's HOG box is a square around eyes, nose and mouth; ours is the
 // squared bounding box of all 90 points. Model (fitted by least squares in pixels):
@@ -108,6 +121,11 @@ struct BoxMap {
                 point box (after a first, unit mapping pass) and fits the BoxMap on those  !*/
 Status FitBoxMap(const std::vector<LabeledImage>& train_labels,
                  const std::map<std::string, PeerImage>& train_dets, BoxMap* out);
+
+/*!  ensures - FitBoxMap on DATA_ROOT/labels/train.jsonl and the cached dlib_peer_scores output
+               DLIB_CACHE/train_scores_up1.jsonl (native/eval/dlib_cache.sh); reader errors as
+               they are  !*/
+Status FitBoxMapFromCache(const std::string& data_root, const std::string& dlib_cache, BoxMap* out);
 
 // ---------------------------------------------------------------------------------------------
 // Negatives: which face-free photos are held out from detector training.

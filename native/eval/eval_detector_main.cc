@@ -17,8 +17,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -26,40 +24,32 @@
 #include <vector>
 
 #include "common/face_box.h"
+#include "eval/cli.h"
 #include "eval/eval_data.h"
-#include "train/json_lite.h"
 #include "eval/metrics.h"
 #include "eval/ours.h"
 #include "image/image.h"
-#include "train/labels.h"
+#include "train/json_lite.h"
 
 namespace af {
 namespace eval {
 namespace {
 
-struct Options {
-  std::string data = "../shared/data";
-  std::string detector = "models/detector.afm";
-  std::string dlib_cache = "build-eval/dlib";
+constexpr char kUsage[] =
+    "usage: af_eval_detector [--data DIR] [--detector FILE] [--dlib-cache DIR] [--adjust T<=0]\n"
+    "                        [--json OUT] [--limit N]\n";
+
+struct Options : ToolPaths {
   std::string json_out;
   float adjust = -1.0f;  // our threshold_adjust when listing candidates (curve below default)
   size_t limit = 0;
 };
 
 bool ParseArgs(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    if (i + 1 >= argc) return false;
-    const std::string v = argv[++i];
-    if (a == "--data") o->data = v;
-    else if (a == "--detector") o->detector = v;
-    else if (a == "--dlib-cache") o->dlib_cache = v;
-    else if (a == "--json") o->json_out = v;
-    else if (a == "--adjust") o->adjust = std::strtof(v.c_str(), nullptr);
-    else if (a == "--limit") o->limit = std::strtoul(v.c_str(), nullptr, 10);
-    else return false;
-  }
-  return o->adjust <= 0.f;
+  return ParseFlags(argc, argv, {{"--data", &o->data}, {"--detector", &o->detector},
+                                 {"--dlib-cache", &o->dlib_cache}, {"--json", &o->json_out},
+                                 {"--adjust", &o->adjust}, {"--limit", &o->limit}}) &&
+         o->adjust <= 0.f;
 }
 
 // A candidate detection from either system, in that system's own box convention.
@@ -75,19 +65,12 @@ struct Truth {
   std::vector<bool> required;        // per face (either list)
 };
 
-bool CaltechMatches(const BoxF& b, const CaltechFace& f) {
-  auto inside = [&](const PointF& p) { return p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h; };
-  const float d = f.eye_distance();
-  return inside(f.left_eye) && inside(f.right_eye) && inside(f.mouth) && b.w >= 1.5f * d && b.w <= 4.f * d;
-}
-
 // Match quality of candidate box vs face k (higher is better), or < 0 when not a match.
 float Quality(const Truth& t, size_t k, const BoxF& b) {
   if (!t.caltech.empty()) {
     const CaltechFace& f = t.caltech[k];
     if (!CaltechMatches(b, f)) return -1;
-    const float cx = (f.left_eye.x + f.right_eye.x + f.mouth.x) / 3, cy = (f.left_eye.y + f.right_eye.y + f.mouth.y) / 3;
-    return 1.f / (1.f + std::hypot(b.cx() - cx, b.cy() - cy));
+    return 1.f / (1.f + CaltechCentreDistance(b, f));
   }
   const float iou = BoxIoU(b, t.boxes[k]);
   return iou >= 0.5f ? iou : -1;
@@ -149,7 +132,7 @@ class Runner {
   explicit Runner(const Options& o) : o_(o) {}
 
   int Main() {
-    Status st = FitMap();
+    Status st = FitBoxMapFromCache(o_.data, o_.dlib_cache, &map_);
     if (!st.ok()) return Fail(st);
     if (Ours::Available()) {
       st = ours_.Load(o_.detector, "");
@@ -168,29 +151,14 @@ class Runner {
     }
     Print();
     if (!o_.json_out.empty()) {
-      std::ofstream out(o_.json_out);
-      out << Json() << "\n";
-      if (!out) return Fail(Status(ErrorCode::kInternal, "cannot write " + o_.json_out));
-      std::cout << "\nsummary written to " << o_.json_out << "\n";
+      st = WriteSummary(o_.json_out, Json());
+      if (!st.ok()) return Fail(st);
     }
     return 0;
   }
 
  private:
-  int Fail(const Status& st) {
-    std::cerr << "af_eval_detector: " << st.message() << "\n";
-    return 1;
-  }
-
-  Status FitMap() {
-    std::vector<LabeledImage> train;
-    Status st = ReadLabels(o_.data + "/labels/train.jsonl", &train);
-    if (!st.ok()) return st;
-    std::map<std::string, PeerImage> dets;
-    st = ReadPeerJsonl(o_.dlib_cache + "/train_scores_up1.jsonl", &dets);
-    if (!st.ok()) return st;
-    return FitBoxMap(train, dets, &map_);
-  }
+  static int Fail(const Status& st) { return ToolFailure("af_eval_detector", st); }
 
   Status LoadSets() {
     std::vector<CaltechImage> cal;
@@ -384,11 +352,5 @@ class Runner {
 }  // namespace af
 
 int main(int argc, char** argv) {
-  af::eval::Options options;
-  if (!af::eval::ParseArgs(argc, argv, &options)) {
-    std::cerr << "usage: af_eval_detector [--data DIR] [--detector FILE] [--dlib-cache DIR] [--adjust T<=0]\n"
-                 "                        [--json OUT] [--limit N]\n";
-    return 2;
-  }
-  return af::eval::Runner(options).Main();
+  return af::eval::RunTool<af::eval::Options, af::eval::Runner>(argc, argv, af::eval::ParseArgs, af::eval::kUsage);
 }

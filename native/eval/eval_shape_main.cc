@@ -25,11 +25,12 @@
 #include <vector>
 
 #include "common/face_box.h"
+#include "eval/cli.h"
 #include "eval/eval_data.h"
-#include "train/json_lite.h"
 #include "eval/metrics.h"
 #include "eval/ours.h"
 #include "image/image.h"
+#include "train/json_lite.h"
 #include "train/labels.h"
 
 namespace af {
@@ -38,11 +39,13 @@ namespace {
 
 // ------------------------------------------------------------------------------------ options
 
-struct Options {
-  std::string data = "../shared/data";
-  std::string detector = "models/detector.afm";
-  std::string shape = "models/shape90.afm";
-  std::string dlib_cache = "build-eval/dlib";
+constexpr char kUsage[] =
+    "usage: af_eval_shape [--data DIR] [--detector FILE] [--shape FILE] [--dlib-cache DIR]\n"
+    "                     [--sets val,imm,caltech] [--min-face PX] [--json OUT] [--limit N]\n"
+    "                     [--write-our-boxes OUT.jsonl] [--dlib-on-our-boxes BOXES.jsonl,DLIB.jsonl]\n"
+    "       af_eval_shape --write-dlib-boxes OUT.jsonl [--data DIR] [--dlib-cache DIR]\n";
+
+struct Options : ToolPaths {
   std::string sets = "val,imm,caltech";
   std::string json_out;
   std::string write_dlib_boxes;
@@ -53,28 +56,13 @@ struct Options {
 };
 
 bool ParseArgs(int argc, char** argv, Options* o) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    auto next = [&](std::string* v) {
-      if (i + 1 >= argc) return false;
-      *v = argv[++i];
-      return true;
-    };
-    std::string v;
-    if (a == "--data") { if (!next(&o->data)) return false; }
-    else if (a == "--detector") { if (!next(&o->detector)) return false; }
-    else if (a == "--shape") { if (!next(&o->shape)) return false; }
-    else if (a == "--dlib-cache") { if (!next(&o->dlib_cache)) return false; }
-    else if (a == "--sets") { if (!next(&o->sets)) return false; }
-    else if (a == "--json") { if (!next(&o->json_out)) return false; }
-    else if (a == "--write-dlib-boxes") { if (!next(&o->write_dlib_boxes)) return false; }
-    else if (a == "--write-our-boxes") { if (!next(&o->write_our_boxes)) return false; }
-    else if (a == "--dlib-on-our-boxes") { if (!next(&o->dlib_on_our_boxes)) return false; }
-    else if (a == "--min-face") { if (!next(&v)) return false; o->min_face = std::strtof(v.c_str(), nullptr); }
-    else if (a == "--limit") { if (!next(&v)) return false; o->limit = std::strtoul(v.c_str(), nullptr, 10); }
-    else return false;
-  }
-  return o->min_face >= 8.f;
+  return ParseFlags(argc, argv, {{"--data", &o->data}, {"--detector", &o->detector}, {"--shape", &o->shape},
+                                 {"--dlib-cache", &o->dlib_cache}, {"--sets", &o->sets}, {"--json", &o->json_out},
+                                 {"--write-dlib-boxes", &o->write_dlib_boxes},
+                                 {"--write-our-boxes", &o->write_our_boxes},
+                                 {"--dlib-on-our-boxes", &o->dlib_on_our_boxes}, {"--min-face", &o->min_face},
+                                 {"--limit", &o->limit}}) &&
+         o->min_face >= 8.f;
 }
 
 // ------------------------------------------------------------------- shared point definitions
@@ -134,6 +122,17 @@ struct SetSpec {
   bool first_is_all = false;               // subset_names[0] = all records
 };
 
+// dlib_peer output per image file (eval_data.h).
+using PeerCache = std::map<std::string, PeerImage>;
+
+// What one set's collection pass produces.
+struct SetRun {
+  SetSpec spec;
+  std::vector<FaceRecord> records;
+  bool pointbox = false;                       // val: dlib on the label point boxes was read
+  std::vector<std::vector<double>> part_nme;   // val: NME per 90-point part (Parts90 order)
+};
+
 // Points of system `which` (0 = ours from 90, 1 = dlib from 68) for the spec.
 std::vector<PointF> Extract(const SetSpec& spec, const std::vector<PointF>& pts, bool dlib) {
   std::vector<PointF> out;
@@ -167,17 +166,18 @@ const OurDetection* BestIoU(const std::vector<OurDetection>& dets, const BoxF& t
   return best;
 }
 
-// Caltech rule (data README): box contains both eyes and the mouth, width in [1.5, 4] × eye
-// distance; among several, the box whose centre is nearest the eyes/mouth centroid.
-bool CaltechMatches(const BoxF& b, const CaltechFace& f) {
-  auto inside = [&](const PointF& p) { return p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h; };
-  const float d = f.eye_distance();
-  return inside(f.left_eye) && inside(f.right_eye) && inside(f.mouth) && b.w >= 1.5f * d && b.w <= 4.f * d;
-}
-
-float CaltechCentreDistance(const BoxF& b, const CaltechFace& f) {
-  const float cx = (f.left_eye.x + f.right_eye.x + f.mouth.x) / 3, cy = (f.left_eye.y + f.right_eye.y + f.mouth.y) / 3;
-  return std::hypot(b.cx() - cx, b.cy() - cy);
+// Caltech rule (eval_data.h): among the matching detections (ours or dlib's: anything with a
+// `box`), the one whose centre is nearest the eyes/mouth centroid; nullptr when none matches.
+template <class Detection>
+const Detection* BestCaltech(const std::vector<Detection>& dets, const CaltechFace& f) {
+  const Detection* best = nullptr;
+  for (const Detection& d : dets) {
+    if (CaltechMatches(d.box, f) &&
+        (!best || CaltechCentreDistance(d.box, f) < CaltechCentreDistance(best->box, f))) {
+      best = &d;
+    }
+  }
+  return best;
 }
 
 // -------------------------------------------------------------------------------- statistics
@@ -348,7 +348,7 @@ class Runner {
   explicit Runner(const Options& o) : o_(o) {}
 
   int Main() {
-    Status st = FitMap();
+    Status st = FitBoxMapFromCache(o_.data, o_.dlib_cache, &map_);
     if (!st.ok()) return Fail(st);
     if (!o_.write_dlib_boxes.empty()) return WriteDlibBoxes();
     if (!o_.write_our_boxes.empty()) {
@@ -383,56 +383,33 @@ class Runner {
     std::stringstream sets(o_.sets);
     std::string set;
     while (std::getline(sets, set, ',')) {
-      if (set == "val") st = RunVal();
-      else if (set == "imm") st = RunImm();
-      else if (set == "caltech") st = RunCaltech();
-      else st = Status(ErrorCode::kInvalidParameter, "unknown set " + set);
+      st = RunSet(set);
       if (!st.ok()) return Fail(st);
     }
     json_.EndObject();
     json_.EndObject();
     if (!o_.json_out.empty()) {
-      std::ofstream out(o_.json_out);
-      out << json_.str() << "\n";
-      if (!out) return Fail(Status(ErrorCode::kInternal, "cannot write " + o_.json_out));
-      std::cout << "\nsummary written to " << o_.json_out << "\n";
+      st = WriteSummary(o_.json_out, json_.str());
+      if (!st.ok()) return Fail(st);
     }
     return 0;
   }
 
  private:
-  int Fail(const Status& st) {
-    std::cerr << "af_eval_shape: " << st.message() << "\n";
-    return 1;
-  }
+  static int Fail(const Status& st) { return ToolFailure("af_eval_shape", st); }
   std::string Path(const std::string& rel) const { return o_.data + "/" + rel; }
   std::string Cache(const std::string& name) const { return o_.dlib_cache + "/" + name; }
-
-  Status FitMap() {
-    std::vector<LabeledImage> train;
-    Status st = ReadLabels(Path("labels/train.jsonl"), &train);
-    if (!st.ok()) return st;
-    std::map<std::string, PeerImage> dets;
-    st = ReadPeerJsonl(Cache("train_scores_up1.jsonl"), &dets);
-    if (!st.ok()) return st;
-    return FitBoxMap(train, dets, &map_);
-  }
 
   int WriteDlibBoxes() {
     std::vector<LabeledImage> val;
     Status st = ReadLabels(Path("labels/val.jsonl"), &val);
     if (!st.ok()) return Fail(st);
-    std::ofstream out(o_.write_dlib_boxes);
+    std::string lines;
     for (const LabeledImage& img : val) {
-      for (const LabeledFace& f : img.faces) {
-        const BoxF d = map_.ToDlib(FaceBoxFromPoints(f.points));
-        // dlib rectangle: inclusive corners
-        out << "{\"file\":\"" << img.file << "\",\"box\":[" << std::lround(d.x) << ","
-            << std::lround(d.y) << "," << std::lround(d.x + d.w - 1) << ","
-            << std::lround(d.y + d.h - 1) << "]}\n";
-      }
+      for (const LabeledFace& f : img.faces) lines += DlibBoxLine(img.file, map_.ToDlib(FaceBoxFromPoints(f.points)));
     }
-    return out ? 0 : Fail(Status(ErrorCode::kInternal, "cannot write " + o_.write_dlib_boxes));
+    st = WriteTextFile(o_.write_dlib_boxes, lines);
+    return st.ok() ? 0 : Fail(st);
   }
 
   // `dlib_peer --boxes BOXES` output, line i for line i of BOXES; keyed by BOXES' "key" fields.
@@ -463,12 +440,7 @@ class Runner {
   // to dlib's convention) and/or dlib's landmarks on it read back.
   void OurBox(const SetSpec& spec, size_t index, const std::string& file, const BoxF& box, FaceRecord* r) {
     const std::string key = spec.name + "#" + std::to_string(index);
-    if (our_boxes_out_.is_open()) {
-      const BoxF d = map_.ToDlib(box);
-      our_boxes_out_ << "{\"file\":\"" << file << "\",\"box\":[" << std::lround(d.x) << ","
-                     << std::lround(d.y) << "," << std::lround(d.x + d.w - 1) << ","
-                     << std::lround(d.y + d.h - 1) << "],\"key\":\"" << key << "\"}\n";
-    }
+    if (our_boxes_out_.is_open()) our_boxes_out_ << DlibBoxLine(file, map_.ToDlib(box), key);
     const auto it = dlib_on_ours_.find(key);
     if (it != dlib_on_ours_.end()) r->dlib_on_ours = Extract(spec, it->second, true);
   }
@@ -485,35 +457,66 @@ class Runner {
     return true;
   }
 
-  void Finish(const SetSpec& spec, const std::vector<FaceRecord>& records, bool pointbox,
-              double seconds) {
+  // One evaluation set, timed: a FaceRecord per annotated face (Collect*), then the tables and
+  // the JSON section.
+  Status RunSet(const std::string& set) {
+    const auto t0 = std::chrono::steady_clock::now();
+    Status (Runner::*collect)(const PeerCache&, SetRun*) = set == "val"       ? &Runner::CollectVal
+                                                           : set == "imm"     ? &Runner::CollectImm
+                                                           : set == "caltech" ? &Runner::CollectCaltech
+                                                                              : nullptr;
+    if (!collect) return Status(ErrorCode::kInvalidParameter, "unknown set " + set);
+    // dlib_peer's own HOG boxes (upsample 1) and its 68 landmarks on them, per image of the set
+    PeerCache dlib;
+    Status st = ReadPeerJsonl(Cache(set + "_up1.jsonl"), &dlib);
+    SetRun run;
+    run.spec.name = set;
+    if (st.ok()) st = (this->*collect)(dlib, &run);
+    if (!st.ok()) return st;
+    Finish(run, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return Status::Ok();
+  }
+
+  void Finish(const SetRun& run, double seconds) {
+    const SetSpec& spec = run.spec;
     json_.Key(spec.name).BeginObject();
     json_.Key("seconds").Number(seconds);
     for (size_t s = 0; s < spec.subset_names.size(); ++s) {
       // With first_is_all, subset name 0 covers every face and name k the records of subset k-1.
       const int subset = spec.first_is_all ? static_cast<int>(s) - 1
                          : (spec.subset_names.size() > 1 ? static_cast<int>(s) : -1);
-      const SetReport rep = Report(spec, records, subset, pointbox);
+      const SetReport rep = Report(spec, run.records, subset, run.pointbox);
       PrintReport(spec.name + " — " + spec.subset_names[s], rep);
       json_.Key(spec.subset_names[s]);
       WriteReport(&json_, rep);
     }
     json_.EndObject();
+    if (!run.part_nme.empty() && !run.part_nme[0].empty()) {
+      std::cout << "\nval, ours on our detector's boxes, NME per part:\n\n";
+      std::vector<std::vector<std::string>> t = {{"part", "points", "n", "NME mean", "NME median", "fail >0.10"}};
+      json_.Key("val_parts").BeginObject();
+      for (size_t p = 0; p < Parts90().size(); ++p) {
+        const NmeSummary s = Summarize(run.part_nme[p]);
+        t.push_back({Parts90()[p].name, std::to_string(Parts90()[p].count), std::to_string(s.n),
+                     Fmt(s.mean), Fmt(s.median), Fmt(100 * s.failure_rate, 1) + " %"});
+        json_.Key(Parts90()[p].name).BeginObject();
+        json_.Key("nme_mean").Number(s.mean).Key("nme_median").Number(s.median);
+        json_.Key("failure_rate").Number(s.failure_rate).EndObject();
+      }
+      json_.EndObject();
+      std::cout << FormatTable(t);
+    }
   }
 
   // ----- val: 90 labelled points, faces matched by IoU >= 0.3 against the point box
-  Status RunVal() {
-    const auto t0 = std::chrono::steady_clock::now();
+  Status CollectVal(const PeerCache& dlib, SetRun* run) {
     std::vector<LabeledImage> val;
-    Status st = ReadLabels(Path("labels/val.jsonl"), &val);
-    if (!st.ok()) return st;
-    std::map<std::string, PeerImage> dlib;
-    st = ReadPeerJsonl(Cache("val_up1.jsonl"), &dlib);
+    const Status st = ReadLabels(Path("labels/val.jsonl"), &val);
     if (!st.ok()) return st;
     std::vector<PeerImage> pointbox;  // one line per val face, in label order (optional)
-    const bool has_pointbox = ReadPeerJsonlList(Cache("val_pointbox.jsonl"), &pointbox).ok();
-    SetSpec spec;
-    spec.name = "val";
+    run->pointbox = ReadPeerJsonlList(Cache("val_pointbox.jsonl"), &pointbox).ok();
+    const bool has_pointbox = run->pointbox;
+    SetSpec& spec = run->spec;
     spec.subset_names = {"all faces", "|yaw| < 15 deg (teacher's estimate)", "|yaw| >= 15 deg"};
     spec.first_is_all = true;
     for (int i = 0; i < kNumPoints; ++i) spec.points.push_back(SharedPoint{i, {i}, {}, "", true});
@@ -526,9 +529,10 @@ class Runner {
       for (int i = 0; i < 8; ++i) { lx += p[37 + i].x / 8; rx += p[45 + i].x / 8; }
       return std::fabs(p[88].x - rx) < std::fabs(p[88].x - lx);
     };
-    std::vector<FaceRecord> records;
+    std::vector<FaceRecord>& records = run->records;
     size_t face_index = 0;
-    std::vector<std::vector<double>> part_nme(Parts90().size());
+    std::vector<std::vector<double>>& part_nme = run->part_nme;
+    part_nme.resize(Parts90().size());
     for (size_t k = 0; k < val.size() && (o_.limit == 0 || k < o_.limit); ++k) {
       const LabeledImage& li = val[k];
       GrayImage img;
@@ -578,7 +582,6 @@ class Runner {
         records.push_back(std::move(r));
       }
     }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::cout << "\npupil order (layout.md: LeftPupil = iris of the image-left eye): label faces with the\n"
               << "pupils swapped (corrected before scoring): " << labels_swapped << " of " << records.size()
               << "; our predictions with LeftPupil on the image-right eye: " << ours_swapped << " of "
@@ -586,36 +589,15 @@ class Runner {
     json_.Key("val_pupil_order").BeginObject().Key("labels_swapped").Int(labels_swapped);
     json_.Key("label_faces").Int(static_cast<long long>(records.size()));
     json_.Key("ours_swapped").Int(ours_swapped).Key("ours_checked").Int(ours_checked).EndObject();
-    Finish(spec, records, has_pointbox, secs);
-    if (!part_nme[0].empty()) {
-      std::cout << "\nval, ours on our detector's boxes, NME per part:\n\n";
-      std::vector<std::vector<std::string>> t = {{"part", "points", "n", "NME mean", "NME median", "fail >0.10"}};
-      json_.Key("val_parts").BeginObject();
-      for (size_t p = 0; p < Parts90().size(); ++p) {
-        const NmeSummary s = Summarize(part_nme[p]);
-        t.push_back({Parts90()[p].name, std::to_string(Parts90()[p].count), std::to_string(s.n),
-                     Fmt(s.mean), Fmt(s.median), Fmt(100 * s.failure_rate, 1) + " %"});
-        json_.Key(Parts90()[p].name).BeginObject();
-        json_.Key("nme_mean").Number(s.mean).Key("nme_median").Number(s.median);
-        json_.Key("failure_rate").Number(s.failure_rate).EndObject();
-      }
-      json_.EndObject();
-      std::cout << FormatTable(t);
-    }
     return Status::Ok();
   }
 
   // ----- IMM: 58 human points; frontal (1,2,5,6) and turned (3,4) apart
-  Status RunImm() {
-    const auto t0 = std::chrono::steady_clock::now();
+  Status CollectImm(const PeerCache& dlib, SetRun* run) {
     std::vector<ImmImage> imm;
-    Status st = ReadImm(o_.data, &imm);
+    const Status st = ReadImm(o_.data, &imm);
     if (!st.ok()) return st;
-    std::map<std::string, PeerImage> dlib;
-    st = ReadPeerJsonl(Cache("imm_up1.jsonl"), &dlib);
-    if (!st.ok()) return st;
-    SetSpec spec;
-    spec.name = "imm";
+    SetSpec& spec = run->spec;
     spec.subset_names = {"frontal (1,2,5,6)", "turned ~30 deg (3,4)"};
     // IMM index → 90-point index (data README) and 68-point index when shared (layout.md).
     const int L = 37, R = 45, M = 66, N = 53;
@@ -631,7 +613,7 @@ class Runner {
         {50, {N + 5}, {31}, "Nose[5] alar"}, {52, {N + 7}, {33}, "Nose[7] base"},
         {54, {N + 9}, {35}, "Nose[9] alar"}};
     spec.excluded = {{}, {18}};  // the chin point only on frontal photos
-    std::vector<FaceRecord> records;
+    std::vector<FaceRecord>& records = run->records;
     for (size_t k = 0; k < imm.size() && (o_.limit == 0 || k < o_.limit); ++k) {
       const ImmImage& ii = imm[k];
       GrayImage img;
@@ -659,22 +641,15 @@ class Runner {
       }
       records.push_back(std::move(r));
     }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    Finish(spec, records, false, secs);
     return Status::Ok();
   }
 
   // ----- Caltech: 4 human points, faces with eye distance >= 30 px
-  Status RunCaltech() {
-    const auto t0 = std::chrono::steady_clock::now();
+  Status CollectCaltech(const PeerCache& dlib, SetRun* run) {
     std::vector<CaltechImage> cal;
-    Status st = ReadCaltech(o_.data, &cal);
+    const Status st = ReadCaltech(o_.data, &cal);
     if (!st.ok()) return st;
-    std::map<std::string, PeerImage> dlib;
-    st = ReadPeerJsonl(Cache("caltech_up1.jsonl"), &dlib);
-    if (!st.ok()) return st;
-    SetSpec spec;
-    spec.name = "caltech";
+    SetSpec& spec = run->spec;
     spec.subset_names = {"eye distance >= 30 px"};
     // truth index: 0 left eye, 1 right eye, 2 nose tip, 3 mouth centre. dlib has no pupils: its
     // eye centre is the mean of the 6 eye-contour points.
@@ -687,7 +662,7 @@ class Runner {
                    {2, {60}, {33}, "alt: nose vs base (Nose[7])", false},
                    {0, {37, 38, 39, 40, 41, 42, 43, 44}, {}, "alt: left eye vs LeftEye contour mean", false},
                    {1, {45, 46, 47, 48, 49, 50, 51, 52}, {}, "alt: right eye vs RightEye contour mean", false}};
-    std::vector<FaceRecord> records;
+    std::vector<FaceRecord>& records = run->records;
     for (size_t k = 0; k < cal.size() && (o_.limit == 0 || k < o_.limit); ++k) {
       const CaltechImage& ci = cal[k];
       bool any = false;
@@ -705,27 +680,13 @@ class Runner {
         for (const SharedPoint& sp : spec.points) r.truth.push_back(gt[sp.truth]);
         r.norm = f.eye_distance();
         if (ours_.has_shape()) {
-          const OurDetection* best = nullptr;
-          for (const OurDetection& d : dets) {
-            if (CaltechMatches(d.box, f) &&
-                (!best || CaltechCentreDistance(d.box, f) < CaltechCentreDistance(best->box, f))) {
-              best = &d;
-            }
-          }
-          if (best) {
+          if (const OurDetection* best = BestCaltech(dets, f)) {
             r.ours_det = Extract(spec, ToVector(ours_.Predict(img, best->box)), false);
             OurBox(spec, records.size(), ci.file, best->box, &r);
           }
         }
         if (dit != dlib.end()) {
-          const PeerFace* best = nullptr;
-          for (const PeerFace& d : dit->second.faces) {
-            if (CaltechMatches(d.box, f) &&
-                (!best || CaltechCentreDistance(d.box, f) < CaltechCentreDistance(best->box, f))) {
-              best = &d;
-            }
-          }
-          if (best) {
+          if (const PeerFace* best = BestCaltech(dit->second.faces, f)) {
             r.dlib_det = Extract(spec, best->points, true);
             if (ours_.has_shape()) r.ours_on_dlib = Extract(spec, ToVector(ours_.Predict(img, map_.ToOurs(best->box))), false);
           }
@@ -733,8 +694,6 @@ class Runner {
         records.push_back(std::move(r));
       }
     }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    Finish(spec, records, false, secs);
     return Status::Ok();
   }
 
@@ -751,13 +710,5 @@ class Runner {
 }  // namespace af
 
 int main(int argc, char** argv) {
-  af::eval::Options options;
-  if (!af::eval::ParseArgs(argc, argv, &options)) {
-    std::cerr << "usage: af_eval_shape [--data DIR] [--detector FILE] [--shape FILE] [--dlib-cache DIR]\n"
-                 "                     [--sets val,imm,caltech] [--min-face PX] [--json OUT] [--limit N]\n"
-                 "                     [--write-our-boxes OUT.jsonl] [--dlib-on-our-boxes BOXES.jsonl,DLIB.jsonl]\n"
-                 "       af_eval_shape --write-dlib-boxes OUT.jsonl [--data DIR] [--dlib-cache DIR]\n";
-    return 2;
-  }
-  return af::eval::Runner(options).Main();
+  return af::eval::RunTool<af::eval::Options, af::eval::Runner>(argc, argv, af::eval::ParseArgs, af::eval::kUsage);
 }

@@ -1,6 +1,7 @@
 // Unit tests of the evaluation arithmetic (registered as ctest "eval_metrics" when tests are on):
 // NME summaries, detection curves on hand-worked cases, the box mapping round trip and fit, the
-// negatives split rule, the JSON reader/writer and the label reader built on it.
+// negatives split rule, the JSON reader/writer and the label reader built on it, the Caltech
+// matching rule, dlib box lines and the tools' option parsing.
 #include <unistd.h>
 
 #include <cmath>
@@ -13,9 +14,10 @@
 
 #include "../../test/native/check.h"
 #include "common/face_box.h"
+#include "eval/cli.h"
 #include "eval/eval_data.h"
-#include "train/json_lite.h"
 #include "eval/metrics.h"
+#include "train/json_lite.h"
 #include "train/labels.h"
 
 using namespace af;
@@ -197,6 +199,48 @@ static void TestLabels() {
   std::remove(odd.c_str());
 }
 
+static void TestCaltechAndBoxLines() {
+  CaltechFace f;
+  f.left_eye = {40, 50};
+  f.right_eye = {60, 50};  // eye distance 20
+  f.mouth = {50, 70};
+  CHECK(CaltechMatches(BoxF{20, 30, 60, 60}, f));
+  CHECK(!CaltechMatches(BoxF{20, 30, 90, 90}, f));    // wider than 4 eye distances
+  CHECK(!CaltechMatches(BoxF{35, 45, 29, 29}, f));    // narrower than 1.5 eye distances
+  CHECK(!CaltechMatches(BoxF{45, 30, 60, 60}, f));    // left eye outside
+  CHECK(Near(CaltechCentreDistance(BoxF{20, 30, 60, 60}, f), std::hypot(0.0, 60 - 170 / 3.0), 1e-4));
+  // dlib's inclusive integer corners, rounded; the key only when given
+  CHECK(DlibBoxLine("a/b.jpg", BoxF{10.4f, 20.6f, 30.f, 40.f}) == "{\"file\":\"a/b.jpg\",\"box\":[10,21,39,60]}\n");
+  CHECK(DlibBoxLine("c.jpg", BoxF{-2.f, 0.f, 5.f, 5.f}, "imm#3") ==
+        "{\"file\":\"c.jpg\",\"box\":[-2,0,2,4],\"key\":\"imm#3\"}\n");
+}
+
+static bool Parse(std::vector<std::string> args, std::string* s, float* f, int* i, size_t* n) {
+  args.insert(args.begin(), "tool");
+  std::vector<char*> argv;
+  for (std::string& a : args) argv.push_back(&a[0]);
+  return ParseFlags(static_cast<int>(argv.size()), argv.data(), {{"--s", s}, {"--f", f}, {"--i", i}, {"--n", n}});
+}
+
+static void TestFlags() {
+  std::string s = "default";
+  float f = 1.f;
+  int i = 1;
+  size_t n = 1;
+  CHECK(Parse({}, &s, &f, &i, &n) && s == "default" && f == 1.f && i == 1 && n == 1);
+  CHECK(Parse({"--n", "40", "--s", "x y", "--f", "-0.5", "--i", "7"}, &s, &f, &i, &n));
+  CHECK(s == "x y" && f == -0.5f && i == 7 && n == 40);
+  CHECK(Parse({"--s", "a", "--s", "b"}, &s, &f, &i, &n) && s == "b");  // the last one counts
+  CHECK(Parse({"--i", "abc"}, &s, &f, &i, &n) && i == 0);             // atoi, as the tools always did
+  CHECK(!Parse({"--help"}, &s, &f, &i, &n));
+  CHECK(!Parse({"--x", "1"}, &s, &f, &i, &n));                        // unknown
+  CHECK(!Parse({"--f", "2", "--n"}, &s, &f, &i, &n) && f == 2.f);      // a name without a value
+  CHECK(!Parse({"-s", "1"}, &s, &f, &i, &n));
+  // A summary that cannot be written is an error, not a silent success.
+  CHECK(!WriteSummary("/nonexistent/dir/x.json", "{}").ok());
+  CHECK(!WriteTextFile("/nonexistent/dir/x.txt", "x").ok());
+}
+
 int main() {
   TestSummarize();
   TestCurve();
@@ -204,5 +248,7 @@ int main() {
   TestNegativesSplit();
   TestJson();
   TestLabels();
+  TestCaltechAndBoxLines();
+  TestFlags();
   return af_test::finish();
 }
