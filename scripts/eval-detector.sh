@@ -7,17 +7,11 @@
 # Environment: AF_DATA (default ../shared/data), AF_DETECTOR (models/detector.afm), AF_EVAL_OUT
 #              (bench/results/eval-detector); extra arguments go to af_eval_detector.
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$repo"
-data="${AF_DATA:-../shared/data}"
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"  # repo (cwd), data, build
 out="${AF_EVAL_OUT:-bench/results/eval-detector}"
-build=build-eval
-export OMP_NUM_THREADS=1
 
-scripts/build-peers.sh "$build/peers" >&2
-native/eval/dlib_cache.sh "$data" "$build/dlib" "$build/peers" detector >&2
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-nice -n 5 cmake --build "$build" -j2 --target af_eval_detector >&2
+af_eval_prepare detector af_eval_detector
 
 mkdir -p "$(dirname "$out")"
 nice -n 5 "$build/native/eval/af_eval_detector" --data "$data" --dlib-cache "$build/dlib" \

@@ -7,17 +7,11 @@
 #              AF_SHAPE (models/shape90.afm), AF_EVAL_SETS (val,imm,caltech), AF_EVAL_OUT
 #              (bench/results/eval-shape), extra arguments go to af_eval_shape (e.g. --limit 50).
 set -euo pipefail
-repo="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$repo"
-data="${AF_DATA:-../shared/data}"
+# shellcheck source=scripts/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"  # repo (cwd), data, build
 out="${AF_EVAL_OUT:-bench/results/eval-shape}"
-build=build-eval
-export OMP_NUM_THREADS=1
 
-scripts/build-peers.sh "$build/peers" >&2
-native/eval/dlib_cache.sh "$data" "$build/dlib" "$build/peers" shape >&2
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-nice -n 5 cmake --build "$build" -j2 --target af_eval_shape >&2
+af_eval_prepare shape af_eval_shape
 tool="$build/native/eval/af_eval_shape"
 
 # Secondary comparison on label point boxes: dlib's landmarks on the val point boxes mapped to its
