@@ -197,3 +197,46 @@ void AccumulateRow3Avx2(const float* const* filt, int len, const float* hrow, in
 
 }  // namespace scan_impl
 }  // namespace af
+
+namespace af {
+namespace scan_impl {
+
+void AccumulateRow2Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out) {
+  const float* fa = filt[0];
+  const float* fb = filt[1];
+  int x = 0;
+  // Four positions x two filters: 8 accumulators, 6 loads per 8 FMAs.
+  for (; x + 4 <= nx; x += 4) {
+    const float* h0 = hrow + static_cast<size_t>(x) * kFhogStride;
+    const float* h1 = h0 + kFhogStride;
+    const float* h2 = h1 + kFhogStride;
+    const float* h3 = h2 + kFhogStride;
+    __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps(), a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+    __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps(), b2 = _mm256_setzero_ps(), b3 = _mm256_setzero_ps();
+    for (int i = 0; i < len; i += 8) {
+      const __m256 x0 = _mm256_loadu_ps(h0 + i), x1 = _mm256_loadu_ps(h1 + i);
+      const __m256 x2 = _mm256_loadu_ps(h2 + i), x3 = _mm256_loadu_ps(h3 + i);
+      const __m256 ka = _mm256_loadu_ps(fa + i), kb = _mm256_loadu_ps(fb + i);
+      a0 = _mm256_fmadd_ps(ka, x0, a0);
+      a1 = _mm256_fmadd_ps(ka, x1, a1);
+      a2 = _mm256_fmadd_ps(ka, x2, a2);
+      a3 = _mm256_fmadd_ps(ka, x3, a3);
+      b0 = _mm256_fmadd_ps(kb, x0, b0);
+      b1 = _mm256_fmadd_ps(kb, x1, b1);
+      b2 = _mm256_fmadd_ps(kb, x2, b2);
+      b3 = _mm256_fmadd_ps(kb, x3, b3);
+    }
+    const __m256 qa = _mm256_hadd_ps(_mm256_hadd_ps(a0, a1), _mm256_hadd_ps(a2, a3));
+    const __m256 qb = _mm256_hadd_ps(_mm256_hadd_ps(b0, b1), _mm256_hadd_ps(b2, b3));
+    const __m128 ra = _mm_add_ps(_mm256_castps256_ps128(qa), _mm256_extractf128_ps(qa, 1));
+    const __m128 rb = _mm_add_ps(_mm256_castps256_ps128(qb), _mm256_extractf128_ps(qb, 1));
+    _mm_storeu_ps(out[0] + x, _mm_add_ps(_mm_loadu_ps(out[0] + x), ra));
+    _mm_storeu_ps(out[1] + x, _mm_add_ps(_mm_loadu_ps(out[1] + x), rb));
+  }
+  if (x < nx) {
+    for (int k = 0; k < 2; ++k) AccumulateRowAvx2(filt[k], len, hrow + static_cast<size_t>(x) * kFhogStride, nx - x, out[k] + x);
+  }
+}
+
+}  // namespace scan_impl
+}  // namespace af

@@ -388,6 +388,31 @@ void ScoreFilters3(const FhogImage& fhog, const float* const* weights, int fw, i
   }
 }
 
+void ScoreFilters2(const FhogImage& fhog, const float* const* weights, int fw, int fh,
+                   std::vector<float>* out2, SimdLevel simd) {
+  if (simd == SimdLevel::kAuto) {
+    simd = UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
+  }
+  if (!(simd == SimdLevel::kAvx2 && CpuHasAvx2())) {
+    for (int k = 0; k < 2; ++k) ScoreFilter(fhog, weights[k], fw, fh, &out2[k], simd);
+    return;
+  }
+  const int nx = fhog.cells_x - fw + 1, ny = fhog.cells_y - fh + 1;
+  for (int k = 0; k < 2; ++k) {
+    out2[k].clear();
+    if (nx > 0 && ny > 0) out2[k].assign(static_cast<size_t>(nx) * ny, 0.f);
+  }
+  if (nx <= 0 || ny <= 0) return;
+  const int len = fw * kFhogStride;
+  for (int y = 0; y < ny; ++y) {
+    for (int fy = 0; fy < fh; ++fy) {
+      const float* f[2] = {weights[0] + static_cast<size_t>(fy) * len, weights[1] + static_cast<size_t>(fy) * len};
+      float* o[2] = {out2[0].data() + static_cast<size_t>(y) * nx, out2[1].data() + static_cast<size_t>(y) * nx};
+      scan_impl::AccumulateRow2Avx2(f, len, fhog.cell(0, y + fy), nx, o);
+    }
+  }
+}
+
 void ExtractWindow(const FhogImage& fhog, int cx, int cy, int fw, int fh, float* out) {
   for (int y = 0; y < fh; ++y) {
     std::memcpy(out + static_cast<size_t>(y) * fw * kFhogStride, fhog.cell(cx, cy + y),
@@ -409,6 +434,11 @@ void ScanLevel(const FhogImage& fhog, const DetectorModel& m, int level_index, f
     const float* w[3] = {m.components[done].weights.data(), m.components[done + 1].weights.data(),
                          m.components[done + 2].weights.data()};
     ScoreFilters3(fhog, w, m.filter_w, m.filter_h, &maps[done]);
+  }
+  if (done + 2 == nc) {
+    const float* w[2] = {m.components[done].weights.data(), m.components[done + 1].weights.data()};
+    ScoreFilters2(fhog, w, m.filter_w, m.filter_h, &maps[done]);
+    done += 2;
   }
   for (; done < nc; ++done) ScoreFilter(fhog, m.components[done].weights.data(), m.filter_w, m.filter_h, &maps[done]);
   for (size_t ci = 0; ci < nc; ++ci) {

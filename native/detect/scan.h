@@ -120,6 +120,11 @@ void ScoreFilter(const FhogImage& fhog, const float* weights, int filter_w, int 
 void ScoreFilters3(const FhogImage& fhog, const float* const* weights, int filter_w, int filter_h,
                    std::vector<float>* out3, SimdLevel simd = SimdLevel::kAuto);
 
+// Two filters at once (the remainder after groups of three); same results as two ScoreFilter
+// calls up to float rounding.
+void ScoreFilters2(const FhogImage& fhog, const float* const* weights, int filter_w, int filter_h,
+                   std::vector<float>* out2, SimdLevel simd = SimdLevel::kAuto);
+
 // Copies the window at (cx, cy) out of an FHOG grid: filter_h * filter_w * kFhogStride floats.
 void ExtractWindow(const FhogImage& fhog, int cx, int cy, int filter_w, int filter_h, float* out);
 
@@ -152,6 +157,8 @@ void AccumulateRowSse2(const float* filt, int len, const float* hrow, int nx, fl
 void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, float* out);
 // Three filters at once: out[k][x] += dot(filt[k], hrow + x * kFhogStride).  len % 8 == 0.
 void AccumulateRow3Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out);
+// Two filters at once.  len % 8 == 0.
+void AccumulateRow2Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out);
 }  // namespace scan_impl
 
 }  // namespace af

@@ -172,6 +172,19 @@ void TestScoringKernels() {
     }
     CHECK(d3 < 1e-3f);
   }
+  // Two filters at once agree with one at a time (AVX2 and fallback paths).
+  for (SimdLevel lv : {SimdLevel::kAvx2, SimdLevel::kScalar}) {
+    std::vector<float> two[2];
+    ScoreFilters2(f, ws + 1, 10, 10, two, lv);
+    float d2b = 0.f;
+    for (int k = 0; k < 2; ++k) {
+      std::vector<float> one;
+      ScoreFilter(f, ws[k + 1], 10, 10, &one, SimdLevel::kScalar);
+      CHECK(one.size() == two[k].size());
+      for (size_t i = 0; i < one.size() && i < two[k].size(); ++i) d2b = std::max(d2b, std::fabs(one[i] - two[k][i]));
+    }
+    CHECK(d2b < 1e-3f);
+  }
   // Direct dot product at one position.
   std::vector<float> win(w.size());
   ExtractWindow(f, 3, 2, 10, 10, win.data());
