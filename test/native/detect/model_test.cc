@@ -1,5 +1,6 @@
 // Detector model format: round trip, and every kind of damage is refused with kModelInvalid
 // (never a crash). Detection is deterministic and independent of the thread count.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -14,13 +15,13 @@ using namespace af;
 
 namespace {
 
-DetectorModel MakeModel(uint32_t seed) {
+DetectorModel MakeModel(uint32_t seed, int components = 3) {
   DetectorModel m;
   std::mt19937 rng(seed);
   std::normal_distribution<float> nd(0.f, 0.05f);
-  for (int c = 0; c < 3; ++c) {
+  for (int c = 0; c < components; ++c) {
     DetectorComponent k;
-    k.mirror_of = c == 2 ? 1 : -1;
+    k.mirror_of = (c == 2 || c == 4) ? c - 1 : -1;
     k.bias = -1.5f + 0.1f * c;
     k.threshold = 0.25f;
     k.box_dx = 0.01f * c;
@@ -62,6 +63,45 @@ void TestRoundTrip() {
   std::shared_ptr<const FaceDetector> d;
   CHECK(FaceDetector::LoadFromMemory(file.data(), file.size(), &d).ok() && d != nullptr);
   CHECK(file.size() < 2u * 1024 * 1024);
+}
+
+// Five components (frontal, turned pair, rotated pair: the shipped layout): round trip, and the
+// scan's score of every window of every component equals its own filter response + bias (the
+// scan scores them in a group of three and a group of two).
+void TestFiveComponents() {
+  const DetectorModel m = MakeModel(4, 5);
+  const std::vector<uint8_t> file = SerializeDetectorFile(m);
+  DetectorModel back;
+  CHECK(ParseDetectorFile(file.data(), file.size(), &back).ok());
+  CHECK(back.components.size() == 5);
+  CHECK(back.components[4].mirror_of == 3 && back.components[3].mirror_of == -1);
+  CHECK(back.components[4].weights == m.components[4].weights);
+  GrayImage img;
+  img.width = 160;
+  img.height = 120;
+  img.pixels.resize(160 * 120);
+  std::mt19937 rng(6);
+  for (auto& p : img.pixels) p = static_cast<uint8_t>(rng());
+  FhogImage f;
+  ComputeFhog(img, &f);
+  std::vector<RawDetection> dets;
+  ScanLevel(f, back, 0, -1e30f, false, &dets);
+  const size_t per = static_cast<size_t>(f.cells_x - back.filter_w + 1) * (f.cells_y - back.filter_h + 1);
+  CHECK(dets.size() == 5 * per);
+  std::vector<std::vector<float>> maps(5);
+  for (int c = 0; c < 5; ++c) ScoreFilter(f, back.components[c].weights.data(), back.filter_w, back.filter_h, &maps[c], SimdLevel::kScalar);
+  float worst = 0.f;
+  int comps_seen[5] = {0, 0, 0, 0, 0};
+  const int nx = f.cells_x - back.filter_w + 1;
+  for (const RawDetection& d : dets) {
+    CHECK(d.component >= 0 && d.component < 5);
+    if (d.component < 0 || d.component >= 5) continue;
+    ++comps_seen[d.component];
+    const float want = maps[d.component][static_cast<size_t>(d.cy) * nx + d.cx] + back.components[d.component].bias;
+    worst = std::max(worst, std::fabs(want - d.response));
+  }
+  CHECK(worst < 1e-3f);
+  for (int c = 0; c < 5; ++c) CHECK(comps_seen[c] == static_cast<int>(per));
 }
 
 void TestDamage() {
@@ -197,6 +237,7 @@ void TestDeterminism() {
 
 int main() {
   TestRoundTrip();
+  TestFiveComponents();
   TestDamage();
   TestDeterminism();
   return af_test::finish();
