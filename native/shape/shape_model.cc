@@ -35,7 +35,6 @@ std::vector<uint8_t> SerializeShapeModel(const ShapeModel& m) {
   w.u32(m.pool);
   w.f32(m.nu);
   w.array(m.mean.data(), m.mean.size());
-  const size_t leaves = size_t{1} << m.depth;
   for (const Level& level : m.levels) {
     for (const PoolPoint& p : level.pool) {
       w.u16(p.anchor);
@@ -48,7 +47,9 @@ std::vector<uint8_t> SerializeShapeModel(const ShapeModel& m) {
         w.u16(s.b);
         w.f32(s.threshold);
       }
-      for (size_t j = 0; j < leaves; ++j) {
+      // The leaves present, not 2^depth: the model tests serialise deliberately inconsistent
+      // models for the parser to reject, and that must not read past `t.leaves`.
+      for (size_t j = 0; j < t.leaves.size() / kLeafStride; ++j) {
         const int8_t* leaf = t.leaves.data() + j * kLeafStride;
         w.f32(LeafScale(leaf));
         w.array(leaf, kDims);
