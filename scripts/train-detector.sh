@@ -2,8 +2,8 @@
 # Reproduces models/detector.afm (+ models/detector.train.json) from ../shared/data.
 #   scripts/train-detector.sh [extra af_train_detector options]
 # Builds af_train_detector (Release) in build-tools, then trains with the shipped parameters
-# (seed 1, 2 threads; the result does not depend on the thread count). About 4-6 minutes on
-# 2 cores.
+# (seed 1, 2 threads; the result does not depend on the thread count). About 8-10 minutes on
+# 2 cores (five components, mirrored + rolled negatives, partial-face negatives).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 DATA="${AF_DATA:-$ROOT/../shared/data}"
