@@ -14,19 +14,9 @@ namespace scan_impl {
 void AccumulateRowAvx2(const float* filt, int len, const float* hrow, int nx, float* out) {
   AccumulateRowScalar(filt, len, hrow, nx, out);
 }
-}  // namespace scan_impl
-}  // namespace af
-
-namespace af {
-namespace scan_impl {
 void AccumulateRow3Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out) {
   for (int k = 0; k < 3; ++k) AccumulateRowScalar(filt[k], len, hrow, nx, out[k]);
 }
-}  // namespace scan_impl
-}  // namespace af
-
-namespace af {
-namespace scan_impl {
 void AccumulateRow2Avx2(const float* const* filt, int len, const float* hrow, int nx, float* const* out) {
   for (int k = 0; k < 2; ++k) AccumulateRowScalar(filt[k], len, hrow, nx, out[k]);
 }

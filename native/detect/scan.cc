@@ -338,15 +338,53 @@ void AccumulateRowSse2(const float* filt, int len, const float* hrow, int nx, fl
 
 }  // namespace scan_impl
 
+namespace {
+
+SimdLevel ResolveSimd(SimdLevel simd) {
+  if (simd != SimdLevel::kAuto) return simd;
+  return UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
+}
+
+// N filters scored together by an AVX2 row kernel that keeps N x (positions) accumulators in
+// registers; without AVX2 each filter goes through ScoreFilter.
+template <int N>
+void ScoreFiltersBlocked(const FhogImage& fhog, const float* const* weights, int fw, int fh,
+                         std::vector<float>* out, SimdLevel simd,
+                         void (*row_kernel)(const float* const*, int, const float*, int, float* const*)) {
+  simd = ResolveSimd(simd);
+  if (!(simd == SimdLevel::kAvx2 && CpuHasAvx2())) {
+    for (int k = 0; k < N; ++k) ScoreFilter(fhog, weights[k], fw, fh, &out[k], simd);
+    return;
+  }
+  const int nx = fhog.cells_x - fw + 1, ny = fhog.cells_y - fh + 1;
+  for (int k = 0; k < N; ++k) {
+    out[k].clear();
+    if (nx > 0 && ny > 0) out[k].assign(static_cast<size_t>(nx) * ny, 0.f);
+  }
+  if (nx <= 0 || ny <= 0) return;
+  const int len = fw * kFhogStride;
+  for (int y = 0; y < ny; ++y) {
+    for (int fy = 0; fy < fh; ++fy) {
+      const float* f[N];
+      float* o[N];
+      for (int k = 0; k < N; ++k) {
+        f[k] = weights[k] + static_cast<size_t>(fy) * len;
+        o[k] = out[k].data() + static_cast<size_t>(y) * nx;
+      }
+      row_kernel(f, len, fhog.cell(0, y + fy), nx, o);
+    }
+  }
+}
+
+}  // namespace
+
 void ScoreFilter(const FhogImage& fhog, const float* weights, int fw, int fh, std::vector<float>* out,
                  SimdLevel simd) {
   const int nx = fhog.cells_x - fw + 1, ny = fhog.cells_y - fh + 1;
   out->clear();
   if (nx <= 0 || ny <= 0) return;
   out->assign(static_cast<size_t>(nx) * ny, 0.f);
-  if (simd == SimdLevel::kAuto) {
-    simd = UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
-  }
+  simd = ResolveSimd(simd);
   auto kernel = &scan_impl::AccumulateRowScalar;
   if (simd == SimdLevel::kAvx2 && CpuHasAvx2()) kernel = &scan_impl::AccumulateRowAvx2;
   else if (simd == SimdLevel::kSse2 || simd == SimdLevel::kAvx2) kernel = &scan_impl::AccumulateRowSse2;
@@ -361,56 +399,12 @@ void ScoreFilter(const FhogImage& fhog, const float* weights, int fw, int fh, st
 
 void ScoreFilters3(const FhogImage& fhog, const float* const* weights, int fw, int fh,
                    std::vector<float>* out3, SimdLevel simd) {
-  if (simd == SimdLevel::kAuto) {
-    simd = UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
-  }
-  if (!(simd == SimdLevel::kAvx2 && CpuHasAvx2())) {
-    for (int k = 0; k < 3; ++k) ScoreFilter(fhog, weights[k], fw, fh, &out3[k], simd);
-    return;
-  }
-  const int nx = fhog.cells_x - fw + 1, ny = fhog.cells_y - fh + 1;
-  for (int k = 0; k < 3; ++k) {
-    out3[k].clear();
-    if (nx > 0 && ny > 0) out3[k].assign(static_cast<size_t>(nx) * ny, 0.f);
-  }
-  if (nx <= 0 || ny <= 0) return;
-  const int len = fw * kFhogStride;
-  for (int y = 0; y < ny; ++y) {
-    for (int fy = 0; fy < fh; ++fy) {
-      const float* f[3];
-      float* o[3];
-      for (int k = 0; k < 3; ++k) {
-        f[k] = weights[k] + static_cast<size_t>(fy) * len;
-        o[k] = out3[k].data() + static_cast<size_t>(y) * nx;
-      }
-      scan_impl::AccumulateRow3Avx2(f, len, fhog.cell(0, y + fy), nx, o);
-    }
-  }
+  ScoreFiltersBlocked<3>(fhog, weights, fw, fh, out3, simd, &scan_impl::AccumulateRow3Avx2);
 }
 
 void ScoreFilters2(const FhogImage& fhog, const float* const* weights, int fw, int fh,
                    std::vector<float>* out2, SimdLevel simd) {
-  if (simd == SimdLevel::kAuto) {
-    simd = UseAvx2() ? SimdLevel::kAvx2 : (UseSse2() ? SimdLevel::kSse2 : SimdLevel::kScalar);
-  }
-  if (!(simd == SimdLevel::kAvx2 && CpuHasAvx2())) {
-    for (int k = 0; k < 2; ++k) ScoreFilter(fhog, weights[k], fw, fh, &out2[k], simd);
-    return;
-  }
-  const int nx = fhog.cells_x - fw + 1, ny = fhog.cells_y - fh + 1;
-  for (int k = 0; k < 2; ++k) {
-    out2[k].clear();
-    if (nx > 0 && ny > 0) out2[k].assign(static_cast<size_t>(nx) * ny, 0.f);
-  }
-  if (nx <= 0 || ny <= 0) return;
-  const int len = fw * kFhogStride;
-  for (int y = 0; y < ny; ++y) {
-    for (int fy = 0; fy < fh; ++fy) {
-      const float* f[2] = {weights[0] + static_cast<size_t>(fy) * len, weights[1] + static_cast<size_t>(fy) * len};
-      float* o[2] = {out2[0].data() + static_cast<size_t>(y) * nx, out2[1].data() + static_cast<size_t>(y) * nx};
-      scan_impl::AccumulateRow2Avx2(f, len, fhog.cell(0, y + fy), nx, o);
-    }
-  }
+  ScoreFiltersBlocked<2>(fhog, weights, fw, fh, out2, simd, &scan_impl::AccumulateRow2Avx2);
 }
 
 void ExtractWindow(const FhogImage& fhog, int cx, int cy, int fw, int fh, float* out) {

@@ -838,27 +838,21 @@ int Run(const Options& o) {
   std::printf("threshold table (t: val recall, train-negative FP/image):\n");
   for (float t = -0.5f; t <= 1.01f; t += 0.25f) std::printf("  %.2f: %.4f %.4f\n", t, recall(t), fppi(train_neg_scores, t));
   for (DetectorComponent& c : m.components) c.threshold = thr;
+  // Mean IoU of the faces whose best detection scores above t.
+  auto mean_iou_of = [](const std::vector<float>& best, const std::vector<float>& iou, float t) {
+    double sum = 0;
+    int n = 0;
+    for (size_t i = 0; i < best.size(); ++i) {
+      if (best[i] > t) { sum += iou[i]; ++n; }
+    }
+    return n ? sum / n : 0.0;
+  };
   const double val_recall = recall(thr);
-  double mean_iou = 0;
-  int n_iou = 0;
-  for (size_t i = 0; i < val_best.size(); ++i) {
-    if (val_best[i] > thr) { mean_iou += val_iou[i]; ++n_iou; }
-  }
-  mean_iou = n_iou ? mean_iou / n_iou : 0;
+  const double mean_iou = mean_iou_of(val_best, val_iou, thr);
   const double valr_recall = recall_of(valr_best, thr);
-  double valr_mean_iou = 0;
-  int valr_n = 0;
-  for (size_t i = 0; i < valr_best.size(); ++i) {
-    if (valr_best[i] > thr) { valr_mean_iou += valr_iou[i]; ++valr_n; }
-  }
-  valr_mean_iou = valr_n ? valr_mean_iou / valr_n : 0;
+  const double valr_mean_iou = mean_iou_of(valr_best, valr_iou, thr);
   const double vals_recall = recall_of(vals_best, thr);
-  double vals_mean_iou = 0;
-  int vals_n = 0;
-  for (size_t i = 0; i < vals_best.size(); ++i) {
-    if (vals_best[i] > thr) { vals_mean_iou += vals_iou[i]; ++vals_n; }
-  }
-  vals_mean_iou = vals_n ? vals_mean_iou / vals_n : 0;
+  const double vals_mean_iou = mean_iou_of(vals_best, vals_iou, thr);
   std::printf("val shrunk by %.2f: recall %.4f (mean IoU %.3f) of %zu faces\n", o.val_scale, vals_recall,
               vals_mean_iou, vals_best.size());
   std::printf("val rolled by +-%.2f rad: recall %.4f (mean IoU %.3f) of %zu faces\n", o.val_roll, valr_recall,
