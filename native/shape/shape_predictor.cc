@@ -110,14 +110,12 @@ void RunCascade(const ShapePredictor::Impl& m, const GrayImage& image, const Box
     std::fill(acc, acc + kLeafStride, 0.f);
     const FlatNode* nd = level.nodes.data();
     const int8_t* leaves = level.leaves.data() + level.leaf_offset;
+    // Which way a split goes is a coin flip to the branch predictor, so the descent is
+    // branch-free arithmetic, four trees at a time: their chains of dependent loads are
+    // independent and overlap (measured: ~1.4x faster cascade than a branchy descent of one tree).
     size_t nb = 0;
-    for (uint32_t t = 0; t < m.trees; ++t, nd += nodes, leaves += leaf_bytes) {
-      uint32_t i = 0;
-      for (uint32_t d = 0; d < depth; ++d) {
-        const FlatNode& n = nd[i];
-        i = 2 * i + (feat[n.a] - feat[n.b] > n.t ? 1 : 2);
-      }
-      const int8_t* leaf = leaves + static_cast<size_t>(i - nodes) * kLeafStride;
+    auto emit = [&](const int8_t* tree_leaves, uint32_t i) {
+      const int8_t* leaf = tree_leaves + static_cast<size_t>(i - nodes) * kLeafStride;
       __builtin_prefetch(leaf);
       __builtin_prefetch(leaf + 64);
       __builtin_prefetch(leaf + 128);
@@ -126,6 +124,29 @@ void RunCascade(const ShapePredictor::Impl& m, const GrayImage& image, const Box
         AccumulateLeaves(acc, batch, nb);
         nb = 0;
       }
+    };
+    auto step = [&](const FlatNode* tree, uint32_t i) {
+      const FlatNode& n = tree[i];
+      return 2 * i + 2 - static_cast<uint32_t>(feat[n.a] - feat[n.b] > n.t);
+    };
+    uint32_t t = 0;
+    for (; t + 4 <= m.trees; t += 4, nd += 4 * nodes, leaves += 4 * leaf_bytes) {
+      uint32_t i0 = 0, i1 = 0, i2 = 0, i3 = 0;
+      for (uint32_t d = 0; d < depth; ++d) {
+        i0 = step(nd, i0);
+        i1 = step(nd + nodes, i1);
+        i2 = step(nd + 2 * nodes, i2);
+        i3 = step(nd + 3 * nodes, i3);
+      }
+      emit(leaves, i0);
+      emit(leaves + leaf_bytes, i1);
+      emit(leaves + 2 * leaf_bytes, i2);
+      emit(leaves + 3 * leaf_bytes, i3);
+    }
+    for (; t < m.trees; ++t, nd += nodes, leaves += leaf_bytes) {
+      uint32_t i = 0;
+      for (uint32_t d = 0; d < depth; ++d) i = step(nd, i);
+      emit(leaves, i);
     }
     AccumulateLeaves(acc, batch, nb);
     for (int i = 0; i < kNumPoints; ++i) {
