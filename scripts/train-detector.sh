@@ -14,4 +14,4 @@ nice -n 5 "$ROOT/build-tools/native/detect/af_train_detector" \
   --data "$DATA" \
   --out "$ROOT/models/detector.afm" \
   --card "$ROOT/models/detector.train.json" \
-  --seed 1 --threads 2 "$@"
+  --seed 1 --threads 2 --jitter-small 0.08 "$@"

@@ -68,6 +68,9 @@ struct Options {
   // 0.9935, at +0.25 0.9957 / 0.9707 / 0.9881), so 0.
   float thr_margin = 0.f;
   float jitter_scale = 0.09f; // log-scale jitter (half a pyramid step is 0.087)
+  // Extra log-scale range on the small side only: faces up to this much smaller than the filter
+  // face, which only the first (finest) pyramid level can match.
+  float jitter_small = 0.f;
   float jitter_shift = 4.f;   // window pixels
   float jitter_roll = 0.15f;  // radians
   // In-plane rotated frontal pair (as dlib's frontal detector has): frontal training faces shown
@@ -367,7 +370,7 @@ int Run(const Options& o) {
   std::uniform_real_distribution<float> uni(-1.f, 1.f);
   std::vector<PosSpec> specs;
   auto jitter = [&](PosSpec p) {
-    p.dlog_scale = o.jitter_scale * uni(rng);
+    p.dlog_scale = -0.5f * o.jitter_small + (o.jitter_scale + 0.5f * o.jitter_small) * uni(rng);
     p.shift_x = o.jitter_shift * uni(rng);
     p.shift_y = o.jitter_shift * uni(rng);
     p.roll = o.jitter_roll * uni(rng);
@@ -906,7 +909,7 @@ int Run(const Options& o) {
        << ",\n  \"parameters\": {\"max_images\": " << o.max_images << ", \"rounds\": " << o.rounds << ", \"C\": " << o.C
        << ", \"pos_weight\": " << o.pos_weight << ", \"yaw_frontal\": " << o.yaw_frontal << ", \"yaw_side\": " << o.yaw_side
        << ", \"side_copies\": " << o.side_copies << ", \"neg_random\": " << o.neg_random << ", \"neg_mine\": " << o.neg_mine
-       << ", \"fp_target\": " << o.fp_target << ", \"thr_margin\": " << o.thr_margin << ", \"nms_iou\": " << o.nms_iou << ", \"nms_contain\": " << o.nms_contain << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_shift\": " << o.jitter_shift
+       << ", \"fp_target\": " << o.fp_target << ", \"thr_margin\": " << o.thr_margin << ", \"nms_iou\": " << o.nms_iou << ", \"nms_contain\": " << o.nms_contain << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_small\": " << o.jitter_small << ", \"jitter_shift\": " << o.jitter_shift
        << ", \"jitter_roll\": " << o.jitter_roll << ", \"svm_epochs\": " << o.svm_epochs << ", \"neg_mirror\": " << o.neg_mirror << ", \"rot_roll\": " << o.rot_roll << ", \"neg_parts\": " << o.neg_parts << ", \"neg_rot\": " << o.neg_rot << ", \"val_roll\": " << o.val_roll << ", \"val_scale\": " << o.val_scale
        << ", \"filter_cells\": [" << m.filter_w << ", " << m.filter_h << "], \"face_in_window\": [" << m.face_left << ", " << m.face_top << ", " << m.face_size
        << "], \"pyramid_step\": " << m.pyramid_step << ", \"pad_cells\": " << m.pad_cells << "},\n"
@@ -971,6 +974,7 @@ int main(int argc, char** argv) {
     else if (a == "--neg-rot") o.neg_rot = std::strtof(v, nullptr);
     else if (a == "--val-roll") o.val_roll = std::strtof(v, nullptr);
     else if (a == "--val-scale") o.val_scale = std::strtof(v, nullptr);
+    else if (a == "--jitter-small") o.jitter_small = std::strtof(v, nullptr);
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;
