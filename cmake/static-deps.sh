@@ -36,7 +36,17 @@ if ! have_orig libjpeg-turbo || ! have_orig libpng1.6 || ! have_orig zlib; then
   command -v dpkg-source >/dev/null || apt-get install -y -q dpkg-dev >&2
   # --download-only: only the tarballs are needed. A package whose newest (security) version is
   # missing on the mirror still leaves its .orig tarball, which is all we build.
-  (cd "$SRC" && apt-get source -q --download-only libjpeg-turbo libpng1.6 zlib >&2) || true
+  # One package per call: apt-get stops at the first failed download, so a 404 on one
+  # package's .dsc must not keep the next package's tarball from being fetched.
+  # When the newest (security) version's files are missing on the mirror, older versions of the
+  # same upstream release are tried in turn (the .orig tarball is all that is needed).
+  for pkg in libjpeg-turbo libpng1.6 zlib; do
+    have_orig "$pkg" || (cd "$SRC" && apt-get source -q --download-only "$pkg" >&2) || true
+    for ver in $(apt-cache showsrc "$pkg" 2>/dev/null | awk '/^Version:/ {print $2}'); do
+      have_orig "$pkg" && break
+      (cd "$SRC" && apt-get source -q --download-only "$pkg=$ver" >&2) || true
+    done
+  done
 fi
 for p in libjpeg-turbo libpng1.6 zlib; do
   have_orig "$p" || { echo "missing source tarball for $p in $SRC" >&2; exit 1; }
