@@ -172,6 +172,13 @@ GrayImage HalveImage(const GrayImage& src) {
   return out;
 }
 
+GrayImage ShrinkImage(const GrayImage& src, int out_w, int out_h) {
+  GrayImage img = src;
+  while (img.width >= 2 * out_w && img.height >= 2 * out_h && img.width >= 2 && img.height >= 2) img = HalveImage(img);
+  if (img.width != out_w || img.height != out_h) img = ResizeBilinear(img, out_w, out_h);
+  return img;
+}
+
 GrayImage ResizeBilinear(const GrayImage& src, int out_w, int out_h) {
   GrayImage out;
   out.width = out_w;

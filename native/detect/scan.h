@@ -82,6 +82,10 @@ std::vector<float> MirrorFilter(const std::vector<float>& w, int filter_w, int f
 GrayImage HalveImage(const GrayImage& src);
 // Bilinear resize to out_w x out_h; pixel centres map as (u + 0.5) / s - 0.5 with s = out/in.
 GrayImage ResizeBilinear(const GrayImage& src, int out_w, int out_h);
+// Shrinks to out_w x out_h (each at most the source's): 2x2 box halvings while the image is at
+// least twice the target, then bilinear. Close to area averaging, so small faces made from large
+// ones look like camera / web-resized small faces rather than aliased ones.
+GrayImage ShrinkImage(const GrayImage& src, int out_w, int out_h);
 // Copies `src` into a larger image with `pad` pixels of replicated border on every side.
 GrayImage PadReplicate(const GrayImage& src, int pad);
 

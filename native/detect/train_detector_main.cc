@@ -71,6 +71,11 @@ struct Options {
   // Extra log-scale range on the small side only: faces up to this much smaller than the filter
   // face, which only the first (finest) pyramid level can match.
   float jitter_small = 0.f;
+  // Share of positive windows rendered from the photo first shrunk so the face box is
+  // lowres_min..lowres_max px (log-uniform): the blur of small faces that the finest pyramid
+  // level upsamples. Drawn from a generator of its own, so 0 leaves every other window as it was.
+  float lowres = 0.f;
+  float lowres_min = 34.f, lowres_max = 60.f;
   float jitter_shift = 4.f;   // window pixels
   float jitter_roll = 0.15f;  // radians
   // In-plane rotated frontal pair (as dlib's frontal detector has): frontal training faces shown
@@ -127,6 +132,7 @@ struct PosSpec {
   bool mirror = false;
   float dlog_scale = 0.f, shift_x = 0.f, shift_y = 0.f, roll = 0.f;
   float base_roll = 0.f;  // the face is shown rolled by this (its box: of the rolled points)
+  float lowres_face = 0.f;  // > 0: the photo is first shrunk so the face box is this many pixels
 };
 
 // Rotates `src` by `angle` radians about (cx, cy) (same size; bilinear, clamped border): a point p
@@ -191,6 +197,16 @@ void ExtractPositive(const GrayImage& image, const Shape90& pts, const PosSpec& 
   GrayImage half;
   const GrayImage* src = &image;
   double bs = 1.0;
+  if (spec.lowres_face > 0.f && spec.lowres_face < face0.w && spec.lowres_face / face0.w < s) {
+    // A small face in a photo: shrink the photo first (area-like), then the window samples it
+    // upwards as the finest pyramid level does.
+    const double r = spec.lowres_face / face0.w;
+    const int sw = std::max(4, static_cast<int>(std::lround(image.width * r)));
+    const int sh = std::max(4, static_cast<int>(std::lround(image.height * r)));
+    half = ShrinkImage(image, sw, sh);
+    src = &half;
+    bs = static_cast<double>(sw) / image.width;
+  }
   while (s / bs < 0.5 && src->width >= 4 && src->height >= 4) {
     half = HalveImage(*src);
     src = &half;
@@ -406,8 +422,18 @@ int Run(const Options& o) {
       }
     }
   }
-  std::printf("positives: %zu windows (%d frontal faces, %d turned faces)\n", specs.size(), n_front_faces,
-              n_side_faces);
+  int n_lowres = 0;
+  if (o.lowres > 0.f) {
+    std::mt19937 lr_rng(o.seed ^ 0x5bd1e995u);
+    std::uniform_real_distribution<float> u01(0.f, 1.f);
+    const float lo = std::log(o.lowres_min), hi = std::log(o.lowres_max);
+    for (PosSpec& p : specs) {
+      const float pick = u01(lr_rng), size = u01(lr_rng);
+      if (pick < o.lowres) { p.lowres_face = std::exp(lo + (hi - lo) * size); ++n_lowres; }
+    }
+  }
+  std::printf("positives: %zu windows (%d frontal faces, %d turned faces, %d low-resolution)\n", specs.size(),
+              n_front_faces, n_side_faces, n_lowres);
   std::vector<float> pos(specs.size() * dim);
   {
     // Group specs by image so each image is decoded once.
@@ -802,7 +828,7 @@ int Run(const Options& o) {
       if (a != 0) img = RotateImage(img, b0.cx(), b0.cy(), a);
       const int sw = std::max(1, static_cast<int>(std::lround(img.width * scale)));
       const int sh = std::max(1, static_cast<int>(std::lround(img.height * scale)));
-      if (scale != 1.f) img = ResizeBilinear(img, sw, sh);
+      if (scale != 1.f) img = ShrinkImage(img, sw, sh);
       const double kx = static_cast<double>(sw) / val[i].width, ky = static_cast<double>(sh) / val[i].height;
       const std::vector<Detection> dets = DetectWith(img, m, -1.f);
       for (const LabeledFace& f : val[i].faces) {
@@ -909,7 +935,7 @@ int Run(const Options& o) {
        << ",\n  \"parameters\": {\"max_images\": " << o.max_images << ", \"rounds\": " << o.rounds << ", \"C\": " << o.C
        << ", \"pos_weight\": " << o.pos_weight << ", \"yaw_frontal\": " << o.yaw_frontal << ", \"yaw_side\": " << o.yaw_side
        << ", \"side_copies\": " << o.side_copies << ", \"neg_random\": " << o.neg_random << ", \"neg_mine\": " << o.neg_mine
-       << ", \"fp_target\": " << o.fp_target << ", \"thr_margin\": " << o.thr_margin << ", \"nms_iou\": " << o.nms_iou << ", \"nms_contain\": " << o.nms_contain << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_small\": " << o.jitter_small << ", \"jitter_shift\": " << o.jitter_shift
+       << ", \"fp_target\": " << o.fp_target << ", \"thr_margin\": " << o.thr_margin << ", \"nms_iou\": " << o.nms_iou << ", \"nms_contain\": " << o.nms_contain << ", \"jitter_scale\": " << o.jitter_scale << ", \"jitter_small\": " << o.jitter_small << ", \"lowres\": " << o.lowres << ", \"lowres_min\": " << o.lowres_min << ", \"lowres_max\": " << o.lowres_max << ", \"jitter_shift\": " << o.jitter_shift
        << ", \"jitter_roll\": " << o.jitter_roll << ", \"svm_epochs\": " << o.svm_epochs << ", \"neg_mirror\": " << o.neg_mirror << ", \"rot_roll\": " << o.rot_roll << ", \"neg_parts\": " << o.neg_parts << ", \"neg_rot\": " << o.neg_rot << ", \"val_roll\": " << o.val_roll << ", \"val_scale\": " << o.val_scale
        << ", \"filter_cells\": [" << m.filter_w << ", " << m.filter_h << "], \"face_in_window\": [" << m.face_left << ", " << m.face_top << ", " << m.face_size
        << "], \"pyramid_step\": " << m.pyramid_step << ", \"pad_cells\": " << m.pad_cells << "},\n"
@@ -975,6 +1001,9 @@ int main(int argc, char** argv) {
     else if (a == "--val-roll") o.val_roll = std::strtof(v, nullptr);
     else if (a == "--val-scale") o.val_scale = std::strtof(v, nullptr);
     else if (a == "--jitter-small") o.jitter_small = std::strtof(v, nullptr);
+    else if (a == "--lowres") o.lowres = std::strtof(v, nullptr);
+    else if (a == "--lowres-min") o.lowres_min = std::strtof(v, nullptr);
+    else if (a == "--lowres-max") o.lowres_max = std::strtof(v, nullptr);
     else {
       std::fprintf(stderr, "unknown option %s\n", a.c_str());
       return 2;

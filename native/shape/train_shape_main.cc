@@ -25,7 +25,9 @@
 #include "common/cpu.h"
 #include "common/face_box.h"
 #include "detect/face_detector.h"
+#include "detect/scan.h"
 #include "image/image.h"
+#include "shape/head_turn.h"
 #include "shape/shape_model.h"
 #include "shape/shape_predictor.h"
 #include "shape/shape_trainer.h"
@@ -43,6 +45,15 @@ struct Args {
   std::string detector;   // face detector model: train and measure from its boxes
   size_t max_faces = 0;
   size_t max_val = 0;
+  double val_scale = 1;
+  // Synthetic head turns (shape/head_turn.h): faces with |yaw| >= turn_from get one copy turned
+  // further by turn_deg x U[0.5, 1], up to turn_max (degrees; turn_deg 0 = off).
+  double turn_deg = 0, turn_from = 10, turn_max = 32;
+  std::string turn_dump;
+  // Low-resolution copies: a share lowres_share of the faces alone in their photo also appear in a
+  // copy of the photo shrunk (af::ShrinkImage) so the outer eye corners are lowres_min..max px
+  // apart (log-uniform); web photos hold many faces smaller than the training crops.
+  double lowres_share = 0, lowres_min = 24, lowres_max = 44;  // writes the first synthetic images here as PGM (to look at)  // measure on val images shrunk by this (small faces, as in web photos)
   ShapeTrainOptions o;
 };
 
@@ -52,8 +63,8 @@ int Usage(const char* msg) {
                "usage: af_train_shape --data DIR --out FILE --seed S [--cascade N --trees N "
                "--depth N --nu F --oversampling F --pool N --splits N --lambda F --pca K "
                "--pca-refresh T --padding F --rotation DEG --threads N --max-faces N "
-               "--max-val N --no-mirror --report FILE.json]\n"
-               "       af_train_shape --eval-only MODEL [--data DIR --max-val N]\n");
+               "--max-val N --no-mirror --turn-synth DEG --turn-from DEG --turn-max DEG --lowres F --lowres-min PX --lowres-max PX --report FILE.json]\n"
+               "       af_train_shape --eval-only MODEL [--data DIR --max-val N --val-scale F]\n");
   return 2;
 }
 
@@ -95,6 +106,14 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* err) {
     else if (k == "--threads") { if (!need_num(0, 256)) return false; a->o.threads = static_cast<int>(num); }
     else if (k == "--max-faces") { if (!need_num(0, 1e9)) return false; a->max_faces = static_cast<size_t>(num); }
     else if (k == "--max-val") { if (!need_num(0, 1e9)) return false; a->max_val = static_cast<size_t>(num); }
+    else if (k == "--turn-synth") { if (!need_num(0, 30)) return false; a->turn_deg = num; }
+    else if (k == "--turn-from") { if (!need_num(0, 90)) return false; a->turn_from = num; }
+    else if (k == "--turn-max") { if (!need_num(0, 60)) return false; a->turn_max = num; }
+    else if (k == "--turn-dump") a->turn_dump = v;
+    else if (k == "--lowres") { if (!need_num(0, 1)) return false; a->lowres_share = num; }
+    else if (k == "--lowres-min") { if (!need_num(4, 400)) return false; a->lowres_min = num; }
+    else if (k == "--lowres-max") { if (!need_num(4, 400)) return false; a->lowres_max = num; }
+    else if (k == "--val-scale") { if (!need_num(0.05, 1)) return false; a->val_scale = num; }
     else { *err = "unknown option " + k; return false; }
   }
   return true;
@@ -171,6 +190,117 @@ size_t AttachDetectorBoxes(const af::FaceDetector& detector, const std::vector<a
   return found;
 }
 
+// Points of an image resized by (kx, ky), pixel centres to pixel centres.
+void ScalePoints(double kx, double ky, af::Shape90* points) {
+  for (af::PointF& p : *points) {
+    p.x = static_cast<float>((p.x + 0.5) * kx - 0.5);
+    p.y = static_cast<float>((p.y + 0.5) * ky - 0.5);
+  }
+}
+
+// Shrinks every image by `scale` (af::ShrinkImage, area-like) and maps the faces' points with it, pixel centres to pixel centres.
+void ShrinkSet(double scale, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
+  std::vector<double> kx(images->size()), ky(images->size());
+#pragma omp parallel for schedule(dynamic, 16)
+  for (long i = 0; i < static_cast<long>(images->size()); ++i) {
+    af::GrayImage& img = (*images)[i];
+    const int w0 = img.width, h0 = img.height;
+    const int sw = std::max(1, static_cast<int>(std::lround(w0 * scale)));
+    const int sh = std::max(1, static_cast<int>(std::lround(h0 * scale)));
+    img = af::ShrinkImage(img, sw, sh);
+    kx[i] = static_cast<double>(sw) / w0;
+    ky[i] = static_cast<double>(sh) / h0;
+  }
+  for (auto& f : *faces) ScalePoints(kx[f.image], ky[f.image], &f.points);
+}
+
+// Appends one synthetic, further-turned copy (photo and points) of every face with |yaw| >=
+// turn_from that is alone in its photo. Deterministic: draws come from their own generator.
+void AddTurnedFaces(const Args& a, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
+  const af::shape::HeadTurnModel model = af::shape::FitHeadTurnModel(*faces);
+  std::vector<int> per_image(images->size(), 0);
+  for (const auto& f : *faces) ++per_image[f.image];
+  const double deg = 3.14159265358979 / 180;
+  std::mt19937_64 rng(a.o.seed ^ 0x7475726eULL);
+  std::vector<size_t> picked;
+  std::vector<float> target;
+  for (size_t i = 0; i < faces->size(); ++i) {
+    const auto& f = (*faces)[i];
+    const double u = af::shape::Uniform01(rng());
+    if (per_image[f.image] != 1 || std::fabs(f.yaw) < a.turn_from * deg) continue;
+    const double to = std::min(a.turn_max * deg, std::fabs(f.yaw) + a.turn_deg * deg * (0.5 + 0.5 * u));
+    if (to <= std::fabs(f.yaw)) continue;
+    picked.push_back(i);
+    target.push_back(static_cast<float>(f.yaw < 0 ? -to : to));
+  }
+  const size_t first = images->size();
+  images->resize(first + picked.size());
+  std::vector<af::shape::TrainFace> added(picked.size());
+#pragma omp parallel for schedule(dynamic, 16)
+  for (long j = 0; j < static_cast<long>(picked.size()); ++j) {
+    const auto& f = (*faces)[picked[j]];
+    af::shape::TrainFace t = f;
+    t.points = af::shape::TurnPoints(model, f.points, f.yaw, target[j]);
+    t.yaw = target[j];
+    t.image = static_cast<uint32_t>(first + j);
+    (*images)[first + j] = af::shape::WarpFace((*images)[f.image], f.points, t.points);
+    added[j] = t;
+  }
+  faces->insert(faces->end(), added.begin(), added.end());
+  std::fprintf(stderr, "head turns: model fitted on %zu faces (with mirrors); %zu turned copies added\n",
+               model.faces, picked.size());
+  if (!a.turn_dump.empty()) {
+    for (size_t j = 0; j < std::min<size_t>(8, picked.size()); ++j) {
+      for (int which = 0; which < 2; ++which) {
+        const af::GrayImage& g = which ? (*images)[first + j] : (*images)[(*faces)[picked[j]].image];
+        std::ofstream o(a.turn_dump + "/turn" + std::to_string(j) + (which ? "b" : "a") + ".pgm", std::ios::binary);
+        o << "P5\n" << g.width << " " << g.height << "\n255\n";
+        o.write(reinterpret_cast<const char*>(g.pixels.data()), static_cast<std::streamsize>(g.pixels.size()));
+      }
+    }
+  }
+}
+
+// Appends shrunk copies (photo and points) of a share of the first `n` faces that are alone in
+// their photo. Deterministic: draws come from their own generator.
+void AddLowResFaces(const Args& a, size_t n, std::vector<af::GrayImage>* images,
+                    std::vector<af::shape::TrainFace>* faces) {
+  std::vector<int> per_image(images->size(), 0);
+  for (const auto& f : *faces) ++per_image[f.image];
+  std::mt19937_64 rng(a.o.seed ^ 0x6c6f7772ULL);
+  std::vector<size_t> picked;
+  std::vector<double> scale;
+  const double lo = std::log(a.lowres_min), hi = std::log(std::max(a.lowres_min, a.lowres_max));
+  for (size_t i = 0; i < n; ++i) {
+    const auto& f = (*faces)[i];
+    const double pick = af::shape::Uniform01(rng()), size = af::shape::Uniform01(rng());
+    if (per_image[f.image] != 1 || pick >= a.lowres_share) continue;
+    const double iod = std::hypot(f.points[37].x - f.points[45].x, f.points[37].y - f.points[45].y);
+    const double r = std::exp(lo + (hi - lo) * size) / std::max(iod, 1e-6);
+    if (r >= 0.9) continue;  // already about that small
+    picked.push_back(i);
+    scale.push_back(r);
+  }
+  const size_t first = images->size();
+  images->resize(first + picked.size());
+  std::vector<af::shape::TrainFace> added(picked.size());
+#pragma omp parallel for schedule(dynamic, 16)
+  for (long j = 0; j < static_cast<long>(picked.size()); ++j) {
+    const auto& f = (*faces)[picked[j]];
+    const af::GrayImage& src = (*images)[f.image];
+    const int sw = std::max(8, static_cast<int>(std::lround(src.width * scale[j])));
+    const int sh = std::max(8, static_cast<int>(std::lround(src.height * scale[j])));
+    (*images)[first + j] = af::ShrinkImage(src, sw, sh);
+    const double kx = static_cast<double>(sw) / src.width, ky = static_cast<double>(sh) / src.height;
+    af::shape::TrainFace t = f;
+    t.image = static_cast<uint32_t>(first + j);
+    ScalePoints(kx, ky, &t.points);
+    added[j] = t;
+  }
+  faces->insert(faces->end(), added.begin(), added.end());
+  std::fprintf(stderr, "low resolution: %zu shrunk copies added\n", picked.size());
+}
+
 struct NmeSummary {
   double mean = 0, median = 0, failure = 0;
   size_t n = 0;
@@ -221,6 +351,9 @@ int main(int argc, char** argv) {
     a.report.clear();
   } else {
   if (!LoadSet(a.data, "train.jsonl", a.max_faces, &images, &faces)) return 1;
+  const size_t original_faces = faces.size();
+  if (a.turn_deg > 0) AddTurnedFaces(a, &images, &faces);
+  if (a.lowres_share > 0) AddLowResFaces(a, original_faces, &images, &faces);
   if (detector) {
     const size_t found = AttachDetectorBoxes(*detector, images, &faces);
     std::fprintf(stderr, "train: detector boxes for %zu of %zu faces (the rest use jittered point boxes)\n",
@@ -256,6 +389,7 @@ int main(int argc, char** argv) {
   std::vector<af::GrayImage> vimages;
   std::vector<af::shape::TrainFace> vfaces;
   if (!LoadSet(a.data, "val.jsonl", a.max_val, &vimages, &vfaces)) return 1;
+  if (a.val_scale != 1) ShrinkSet(a.val_scale, &vimages, &vfaces);
   const size_t val_detected = detector ? AttachDetectorBoxes(*detector, vimages, &vfaces) : 0;
   std::mt19937_64 jr(12345);
   std::vector<af::BoxF> boxes;
@@ -269,7 +403,7 @@ int main(int argc, char** argv) {
     boxes.push_back(af::BoxF{cx - 0.5f * side, cy - 0.5f * side, side, side});
     if (f.has_init_box) boxes.back() = f.init_box;  // the detector's box when it found the face
   }
-  std::vector<double> all, frontal, turned;
+  std::vector<double> all, frontal, turned, turned15;
   std::vector<af::Shape90> preds(vfaces.size());
   // Speed: CPU time of this thread (the machine is shared, wall time is not meaningful), best of
   // 3 passes cycling through all val faces, plus the wall time of the same pass.
@@ -298,6 +432,7 @@ int main(int argc, char** argv) {
     const double nme = e / af::kNumPoints / std::max(iod, 1e-6);
     all.push_back(nme);
     (std::fabs(vfaces[i].yaw) * 180 / 3.14159265358979 >= 20 ? turned : frontal).push_back(nme);
+    if (std::fabs(vfaces[i].yaw) * 180 / 3.14159265358979 >= 15) turned15.push_back(nme);
   }
   const NmeSummary s_all = Summarise(all), s_fr = Summarise(frontal), s_tu = Summarise(turned);
   const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
@@ -309,6 +444,28 @@ int main(int argc, char** argv) {
               s_all.mean, s_all.median, s_all.failure, s_all.n);
   std::printf("  |yaw|<20deg: mean %.4f (n=%zu); |yaw|>=20deg: mean %.4f median %.4f failure %.4f (n=%zu)\n",
               s_fr.mean, s_fr.n, s_tu.mean, s_tu.median, s_tu.failure, s_tu.n);
+  const NmeSummary s_15 = Summarise(turned15);
+  std::printf("  |yaw|>=15deg: mean %.4f median %.4f failure %.4f (n=%zu)\n", s_15.mean, s_15.median, s_15.failure, s_15.n);
+  {
+    // Per part (layout.md's rows), the same faces and boxes.
+    static const struct { const char* name; int first, count; } kParts[] = {
+        {"FaceProfile", 0, 21}, {"Brows", 21, 16}, {"Eyes", 37, 16}, {"Nose", 53, 13},
+        {"Mouth", 66, 22},     {"LeftPupil", 88, 1}, {"RightPupil", 89, 1}};
+    std::printf("  per part:");
+    for (const auto& part : kParts) {
+      double sum = 0;
+      for (size_t i = 0; i < vfaces.size(); ++i) {
+        const auto& g = vfaces[i].points;
+        const double iod = std::max(1e-6, static_cast<double>(std::hypot(g[37].x - g[45].x, g[37].y - g[45].y)));
+        double e = 0;
+        for (int k = part.first; k < part.first + part.count; ++k)
+          e += std::hypot(preds[i][k].x - g[k].x, preds[i][k].y - g[k].y);
+        sum += e / part.count / iod;
+      }
+      std::printf(" %s %.4f", part.name, vfaces.empty() ? 0. : sum / vfaces.size());
+    }
+    std::printf("\n");
+  }
   std::printf("speed: %.4f ms/face CPU time (wall %.4f; one thread, %s)\n", best_ms, best_wall_ms,
               af::UseAvx2() ? "avx2" : (af::UseSse2() ? "sse2" : "scalar"));
   if (!a.report.empty()) {

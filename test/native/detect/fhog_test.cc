@@ -1,6 +1,8 @@
 // FHOG: SIMD kernels agree with scalar, mirroring is a channel permutation, window geometry
 // round-trips, scoring kernels agree.
+#include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstdio>
 #include <random>
 
@@ -252,6 +254,27 @@ void TestResize() {
   const GrayImage half = HalveImage(src);
   CHECK(half.width == 48 && half.height == 30);
   CHECK(half.at(5, 7) == (src.at(10, 14) + src.at(11, 14) + src.at(10, 15) + src.at(11, 15) + 2) / 4);
+
+  // ShrinkImage averages where a plain bilinear shrink aliases: a 1-px checkerboard shrunk to a
+  // third is flat grey through the halvings, while bilinear picks up the pattern.
+  GrayImage board;
+  board.width = 120;
+  board.height = 90;
+  board.pixels.resize(120 * 90);
+  for (int y = 0; y < 90; ++y)
+    for (int x = 0; x < 120; ++x) board.pixels[y * 120 + x] = ((x + y) & 1) ? 255 : 0;
+  const GrayImage shrunk = ShrinkImage(board, 40, 30);
+  const GrayImage aliased = ResizeBilinear(board, 40, 30);
+  CHECK(shrunk.width == 40 && shrunk.height == 30);
+  int shrunk_spread = 0, aliased_spread = 0;
+  for (int i = 0; i < 40 * 30; ++i) {
+    shrunk_spread = std::max(shrunk_spread, std::abs(shrunk.pixels[i] - 128));
+    aliased_spread = std::max(aliased_spread, std::abs(aliased.pixels[i] - 128));
+  }
+  CHECK(shrunk_spread <= 2);
+  CHECK(aliased_spread >= 60);
+  // Same size in, same image out; a target of the source's size needs no halving.
+  CHECK(ShrinkImage(src, 97, 61).pixels == src.pixels);
 }
 
 }  // namespace
