@@ -214,12 +214,36 @@ void ShrinkSet(double scale, std::vector<af::GrayImage>* images, std::vector<af:
   for (auto& f : *faces) ScalePoints(kx[f.image], ky[f.image], &f.points);
 }
 
+std::vector<int> FacesPerImage(size_t images, const std::vector<af::shape::TrainFace>& faces) {
+  std::vector<int> n(images, 0);
+  for (const auto& f : faces) ++n[f.image];
+  return n;
+}
+
+// Appends one derived photo and face per picked face: the face starts as a copy of the original
+// (its image index set to the new photo) and make(j, original photo, &new photo, &new face)
+// changes both. Runs in parallel; the result does not depend on the thread count.
+template <typename Make>
+void AppendDerived(const std::vector<size_t>& picked, std::vector<af::GrayImage>* images,
+                   std::vector<af::shape::TrainFace>* faces, Make make) {
+  const size_t first = images->size();
+  images->resize(first + picked.size());
+  std::vector<af::shape::TrainFace> added(picked.size());
+#pragma omp parallel for schedule(dynamic, 16)
+  for (long j = 0; j < static_cast<long>(picked.size()); ++j) {
+    added[j] = (*faces)[picked[j]];
+    const af::GrayImage& photo = (*images)[added[j].image];
+    added[j].image = static_cast<uint32_t>(first + j);
+    make(static_cast<size_t>(j), photo, &(*images)[first + j], &added[j]);
+  }
+  faces->insert(faces->end(), added.begin(), added.end());
+}
+
 // Appends one synthetic, further-turned copy (photo and points) of every face with |yaw| >=
 // turn_from that is alone in its photo. Deterministic: draws come from their own generator.
 void AddTurnedFaces(const Args& a, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
   const af::shape::HeadTurnModel model = af::shape::FitHeadTurnModel(*faces);
-  std::vector<int> per_image(images->size(), 0);
-  for (const auto& f : *faces) ++per_image[f.image];
+  const std::vector<int> per_image = FacesPerImage(images->size(), *faces);
   const double deg = 3.14159265358979 / 180;
   std::mt19937_64 rng(a.o.seed ^ 0x7475726eULL);
   std::vector<size_t> picked;
@@ -234,19 +258,12 @@ void AddTurnedFaces(const Args& a, std::vector<af::GrayImage>* images, std::vect
     target.push_back(static_cast<float>(f.yaw < 0 ? -to : to));
   }
   const size_t first = images->size();
-  images->resize(first + picked.size());
-  std::vector<af::shape::TrainFace> added(picked.size());
-#pragma omp parallel for schedule(dynamic, 16)
-  for (long j = 0; j < static_cast<long>(picked.size()); ++j) {
-    const auto& f = (*faces)[picked[j]];
-    af::shape::TrainFace t = f;
-    t.points = af::shape::TurnPoints(model, f.points, f.yaw, target[j]);
-    t.yaw = target[j];
-    t.image = static_cast<uint32_t>(first + j);
-    (*images)[first + j] = af::shape::WarpFace((*images)[f.image], f.points, t.points);
-    added[j] = t;
-  }
-  faces->insert(faces->end(), added.begin(), added.end());
+  AppendDerived(picked, images, faces,
+                [&](size_t j, const af::GrayImage& photo, af::GrayImage* out, af::shape::TrainFace* t) {
+                  t->points = af::shape::TurnPoints(model, t->points, t->yaw, target[j]);
+                  t->yaw = target[j];
+                  *out = af::shape::WarpFace(photo, (*faces)[picked[j]].points, t->points);
+                });
   std::fprintf(stderr, "head turns: model fitted on %zu faces (with mirrors); %zu turned copies added\n",
                model.faces, picked.size());
   if (!a.turn_dump.empty()) {
@@ -265,8 +282,7 @@ void AddTurnedFaces(const Args& a, std::vector<af::GrayImage>* images, std::vect
 // their photo. Deterministic: draws come from their own generator.
 void AddLowResFaces(const Args& a, size_t n, std::vector<af::GrayImage>* images,
                     std::vector<af::shape::TrainFace>* faces) {
-  std::vector<int> per_image(images->size(), 0);
-  for (const auto& f : *faces) ++per_image[f.image];
+  const std::vector<int> per_image = FacesPerImage(images->size(), *faces);
   std::mt19937_64 rng(a.o.seed ^ 0x6c6f7772ULL);
   std::vector<size_t> picked;
   std::vector<double> scale;
@@ -281,23 +297,13 @@ void AddLowResFaces(const Args& a, size_t n, std::vector<af::GrayImage>* images,
     picked.push_back(i);
     scale.push_back(r);
   }
-  const size_t first = images->size();
-  images->resize(first + picked.size());
-  std::vector<af::shape::TrainFace> added(picked.size());
-#pragma omp parallel for schedule(dynamic, 16)
-  for (long j = 0; j < static_cast<long>(picked.size()); ++j) {
-    const auto& f = (*faces)[picked[j]];
-    const af::GrayImage& src = (*images)[f.image];
-    const int sw = std::max(8, static_cast<int>(std::lround(src.width * scale[j])));
-    const int sh = std::max(8, static_cast<int>(std::lround(src.height * scale[j])));
-    (*images)[first + j] = af::ShrinkImage(src, sw, sh);
-    const double kx = static_cast<double>(sw) / src.width, ky = static_cast<double>(sh) / src.height;
-    af::shape::TrainFace t = f;
-    t.image = static_cast<uint32_t>(first + j);
-    ScalePoints(kx, ky, &t.points);
-    added[j] = t;
-  }
-  faces->insert(faces->end(), added.begin(), added.end());
+  AppendDerived(picked, images, faces,
+                [&](size_t j, const af::GrayImage& photo, af::GrayImage* out, af::shape::TrainFace* t) {
+                  const int sw = std::max(8, static_cast<int>(std::lround(photo.width * scale[j])));
+                  const int sh = std::max(8, static_cast<int>(std::lround(photo.height * scale[j])));
+                  *out = af::ShrinkImage(photo, sw, sh);
+                  ScalePoints(static_cast<double>(sw) / photo.width, static_cast<double>(sh) / photo.height, &t->points);
+                });
   std::fprintf(stderr, "low resolution: %zu shrunk copies added\n", picked.size());
 }
 
