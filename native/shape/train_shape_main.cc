@@ -27,7 +27,6 @@
 #include "detect/face_detector.h"
 #include "detect/scan.h"
 #include "image/image.h"
-#include "shape/head_turn.h"
 #include "shape/shape_model.h"
 #include "shape/shape_predictor.h"
 #include "shape/shape_trainer.h"
@@ -45,15 +44,11 @@ struct Args {
   std::string detector;   // face detector model: train and measure from its boxes
   size_t max_faces = 0;
   size_t max_val = 0;
-  double val_scale = 1;
-  // Synthetic head turns (shape/head_turn.h): faces with |yaw| >= turn_from get one copy turned
-  // further by turn_deg x U[0.5, 1], up to turn_max (degrees; turn_deg 0 = off).
-  double turn_deg = 0, turn_from = 10, turn_max = 32;
-  std::string turn_dump;
+  double val_scale = 1;  // measure on val images shrunk by this (small faces, as in web photos)
   // Low-resolution copies: a share lowres_share of the faces alone in their photo also appear in a
   // copy of the photo shrunk (af::ShrinkImage) so the outer eye corners are lowres_min..max px
   // apart (log-uniform); web photos hold many faces smaller than the training crops.
-  double lowres_share = 0, lowres_min = 24, lowres_max = 44;  // writes the first synthetic images here as PGM (to look at)  // measure on val images shrunk by this (small faces, as in web photos)
+  double lowres_share = 0, lowres_min = 24, lowres_max = 44;
   ShapeTrainOptions o;
 };
 
@@ -63,7 +58,7 @@ int Usage(const char* msg) {
                "usage: af_train_shape --data DIR --out FILE --seed S [--cascade N --trees N "
                "--depth N --nu F --oversampling F --pool N --splits N --lambda F --pca K "
                "--pca-refresh T --padding F --rotation DEG --threads N --max-faces N "
-               "--max-val N --no-mirror --turn-synth DEG --turn-from DEG --turn-max DEG --lowres F --lowres-min PX --lowres-max PX --report FILE.json]\n"
+               "--max-val N --no-mirror --lowres F --lowres-min PX --lowres-max PX --report FILE.json]\n"
                "       af_train_shape --eval-only MODEL [--data DIR --max-val N --val-scale F]\n");
   return 2;
 }
@@ -106,10 +101,6 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* err) {
     else if (k == "--threads") { if (!need_num(0, 256)) return false; a->o.threads = static_cast<int>(num); }
     else if (k == "--max-faces") { if (!need_num(0, 1e9)) return false; a->max_faces = static_cast<size_t>(num); }
     else if (k == "--max-val") { if (!need_num(0, 1e9)) return false; a->max_val = static_cast<size_t>(num); }
-    else if (k == "--turn-synth") { if (!need_num(0, 30)) return false; a->turn_deg = num; }
-    else if (k == "--turn-from") { if (!need_num(0, 90)) return false; a->turn_from = num; }
-    else if (k == "--turn-max") { if (!need_num(0, 60)) return false; a->turn_max = num; }
-    else if (k == "--turn-dump") a->turn_dump = v;
     else if (k == "--lowres") { if (!need_num(0, 1)) return false; a->lowres_share = num; }
     else if (k == "--lowres-min") { if (!need_num(4, 400)) return false; a->lowres_min = num; }
     else if (k == "--lowres-max") { if (!need_num(4, 400)) return false; a->lowres_max = num; }
@@ -239,54 +230,15 @@ void AppendDerived(const std::vector<size_t>& picked, std::vector<af::GrayImage>
   faces->insert(faces->end(), added.begin(), added.end());
 }
 
-// Appends one synthetic, further-turned copy (photo and points) of every face with |yaw| >=
-// turn_from that is alone in its photo. Deterministic: draws come from their own generator.
-void AddTurnedFaces(const Args& a, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
-  const af::shape::HeadTurnModel model = af::shape::FitHeadTurnModel(*faces);
-  const std::vector<int> per_image = FacesPerImage(images->size(), *faces);
-  const double deg = 3.14159265358979 / 180;
-  std::mt19937_64 rng(a.o.seed ^ 0x7475726eULL);
-  std::vector<size_t> picked;
-  std::vector<float> target;
-  for (size_t i = 0; i < faces->size(); ++i) {
-    const auto& f = (*faces)[i];
-    const double u = af::shape::Uniform01(rng());
-    if (per_image[f.image] != 1 || std::fabs(f.yaw) < a.turn_from * deg) continue;
-    const double to = std::min(a.turn_max * deg, std::fabs(f.yaw) + a.turn_deg * deg * (0.5 + 0.5 * u));
-    if (to <= std::fabs(f.yaw)) continue;
-    picked.push_back(i);
-    target.push_back(static_cast<float>(f.yaw < 0 ? -to : to));
-  }
-  const size_t first = images->size();
-  AppendDerived(picked, images, faces,
-                [&](size_t j, const af::GrayImage& photo, af::GrayImage* out, af::shape::TrainFace* t) {
-                  t->points = af::shape::TurnPoints(model, t->points, t->yaw, target[j]);
-                  t->yaw = target[j];
-                  *out = af::shape::WarpFace(photo, (*faces)[picked[j]].points, t->points);
-                });
-  std::fprintf(stderr, "head turns: model fitted on %zu faces (with mirrors); %zu turned copies added\n",
-               model.faces, picked.size());
-  if (!a.turn_dump.empty()) {
-    for (size_t j = 0; j < std::min<size_t>(8, picked.size()); ++j) {
-      for (int which = 0; which < 2; ++which) {
-        const af::GrayImage& g = which ? (*images)[first + j] : (*images)[(*faces)[picked[j]].image];
-        std::ofstream o(a.turn_dump + "/turn" + std::to_string(j) + (which ? "b" : "a") + ".pgm", std::ios::binary);
-        o << "P5\n" << g.width << " " << g.height << "\n255\n";
-        o.write(reinterpret_cast<const char*>(g.pixels.data()), static_cast<std::streamsize>(g.pixels.size()));
-      }
-    }
-  }
-}
-
-// Appends shrunk copies (photo and points) of a share of the first `n` faces that are alone in
-// their photo. Deterministic: draws come from their own generator.
-void AddLowResFaces(const Args& a, size_t n, std::vector<af::GrayImage>* images,
-                    std::vector<af::shape::TrainFace>* faces) {
+// Appends shrunk copies (photo and points) of a share of the faces that are alone in their
+// photo. Deterministic: draws come from their own generator.
+void AddLowResFaces(const Args& a, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
   const std::vector<int> per_image = FacesPerImage(images->size(), *faces);
   std::mt19937_64 rng(a.o.seed ^ 0x6c6f7772ULL);
   std::vector<size_t> picked;
   std::vector<double> scale;
   const double lo = std::log(a.lowres_min), hi = std::log(std::max(a.lowres_min, a.lowres_max));
+  const size_t n = faces->size();
   for (size_t i = 0; i < n; ++i) {
     const auto& f = (*faces)[i];
     const double pick = af::shape::Uniform01(rng()), size = af::shape::Uniform01(rng());
@@ -357,9 +309,7 @@ int main(int argc, char** argv) {
     a.report.clear();
   } else {
   if (!LoadSet(a.data, "train.jsonl", a.max_faces, &images, &faces)) return 1;
-  const size_t original_faces = faces.size();
-  if (a.turn_deg > 0) AddTurnedFaces(a, &images, &faces);
-  if (a.lowres_share > 0) AddLowResFaces(a, original_faces, &images, &faces);
+  if (a.lowres_share > 0) AddLowResFaces(a, &images, &faces);
   if (detector) {
     const size_t found = AttachDetectorBoxes(*detector, images, &faces);
     std::fprintf(stderr, "train: detector boxes for %zu of %zu faces (the rest use jittered point boxes)\n",
