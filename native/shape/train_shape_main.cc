@@ -45,10 +45,6 @@ struct Args {
   size_t max_faces = 0;
   size_t max_val = 0;
   double val_scale = 1;  // measure on val images shrunk by this (small faces, as in web photos)
-  // Low-resolution copies: a share lowres_share of the faces alone in their photo also appear in a
-  // copy of the photo shrunk (af::ShrinkImage) so the outer eye corners are lowres_min..max px
-  // apart (log-uniform); web photos hold many faces smaller than the training crops.
-  double lowres_share = 0, lowres_min = 24, lowres_max = 44;
   ShapeTrainOptions o;
 };
 
@@ -58,7 +54,7 @@ int Usage(const char* msg) {
                "usage: af_train_shape --data DIR --out FILE --seed S [--cascade N --trees N "
                "--depth N --nu F --oversampling F --pool N --splits N --lambda F --pca K "
                "--pca-refresh T --padding F --rotation DEG --threads N --max-faces N "
-               "--max-val N --no-mirror --lowres F --lowres-min PX --lowres-max PX --report FILE.json]\n"
+               "--max-val N --no-mirror --report FILE.json]\n"
                "       af_train_shape --eval-only MODEL [--data DIR --max-val N --val-scale F]\n");
   return 2;
 }
@@ -101,9 +97,6 @@ bool ParseArgs(int argc, char** argv, Args* a, std::string* err) {
     else if (k == "--threads") { if (!need_num(0, 256)) return false; a->o.threads = static_cast<int>(num); }
     else if (k == "--max-faces") { if (!need_num(0, 1e9)) return false; a->max_faces = static_cast<size_t>(num); }
     else if (k == "--max-val") { if (!need_num(0, 1e9)) return false; a->max_val = static_cast<size_t>(num); }
-    else if (k == "--lowres") { if (!need_num(0, 1)) return false; a->lowres_share = num; }
-    else if (k == "--lowres-min") { if (!need_num(4, 400)) return false; a->lowres_min = num; }
-    else if (k == "--lowres-max") { if (!need_num(4, 400)) return false; a->lowres_max = num; }
     else if (k == "--val-scale") { if (!need_num(0.05, 1)) return false; a->val_scale = num; }
     else { *err = "unknown option " + k; return false; }
   }
@@ -181,15 +174,8 @@ size_t AttachDetectorBoxes(const af::FaceDetector& detector, const std::vector<a
   return found;
 }
 
-// Points of an image resized by (kx, ky), pixel centres to pixel centres.
-void ScalePoints(double kx, double ky, af::Shape90* points) {
-  for (af::PointF& p : *points) {
-    p.x = static_cast<float>((p.x + 0.5) * kx - 0.5);
-    p.y = static_cast<float>((p.y + 0.5) * ky - 0.5);
-  }
-}
-
-// Shrinks every image by `scale` (af::ShrinkImage, area-like) and maps the faces' points with it, pixel centres to pixel centres.
+// Shrinks every image by `scale` (af::ShrinkImage, area-like) and maps the faces' points with it,
+// pixel centres to pixel centres.
 void ShrinkSet(double scale, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
   std::vector<double> kx(images->size()), ky(images->size());
 #pragma omp parallel for schedule(dynamic, 16)
@@ -202,61 +188,12 @@ void ShrinkSet(double scale, std::vector<af::GrayImage>* images, std::vector<af:
     kx[i] = static_cast<double>(sw) / w0;
     ky[i] = static_cast<double>(sh) / h0;
   }
-  for (auto& f : *faces) ScalePoints(kx[f.image], ky[f.image], &f.points);
-}
-
-std::vector<int> FacesPerImage(size_t images, const std::vector<af::shape::TrainFace>& faces) {
-  std::vector<int> n(images, 0);
-  for (const auto& f : faces) ++n[f.image];
-  return n;
-}
-
-// Appends one derived photo and face per picked face: the face starts as a copy of the original
-// (its image index set to the new photo) and make(j, original photo, &new photo, &new face)
-// changes both. Runs in parallel; the result does not depend on the thread count.
-template <typename Make>
-void AppendDerived(const std::vector<size_t>& picked, std::vector<af::GrayImage>* images,
-                   std::vector<af::shape::TrainFace>* faces, Make make) {
-  const size_t first = images->size();
-  images->resize(first + picked.size());
-  std::vector<af::shape::TrainFace> added(picked.size());
-#pragma omp parallel for schedule(dynamic, 16)
-  for (long j = 0; j < static_cast<long>(picked.size()); ++j) {
-    added[j] = (*faces)[picked[j]];
-    const af::GrayImage& photo = (*images)[added[j].image];
-    added[j].image = static_cast<uint32_t>(first + j);
-    make(static_cast<size_t>(j), photo, &(*images)[first + j], &added[j]);
+  for (auto& f : *faces) {
+    for (af::PointF& p : f.points) {
+      p.x = static_cast<float>((p.x + 0.5) * kx[f.image] - 0.5);
+      p.y = static_cast<float>((p.y + 0.5) * ky[f.image] - 0.5);
+    }
   }
-  faces->insert(faces->end(), added.begin(), added.end());
-}
-
-// Appends shrunk copies (photo and points) of a share of the faces that are alone in their
-// photo. Deterministic: draws come from their own generator.
-void AddLowResFaces(const Args& a, std::vector<af::GrayImage>* images, std::vector<af::shape::TrainFace>* faces) {
-  const std::vector<int> per_image = FacesPerImage(images->size(), *faces);
-  std::mt19937_64 rng(a.o.seed ^ 0x6c6f7772ULL);
-  std::vector<size_t> picked;
-  std::vector<double> scale;
-  const double lo = std::log(a.lowres_min), hi = std::log(std::max(a.lowres_min, a.lowres_max));
-  const size_t n = faces->size();
-  for (size_t i = 0; i < n; ++i) {
-    const auto& f = (*faces)[i];
-    const double pick = af::shape::Uniform01(rng()), size = af::shape::Uniform01(rng());
-    if (per_image[f.image] != 1 || pick >= a.lowres_share) continue;
-    const double iod = std::hypot(f.points[37].x - f.points[45].x, f.points[37].y - f.points[45].y);
-    const double r = std::exp(lo + (hi - lo) * size) / std::max(iod, 1e-6);
-    if (r >= 0.9) continue;  // already about that small
-    picked.push_back(i);
-    scale.push_back(r);
-  }
-  AppendDerived(picked, images, faces,
-                [&](size_t j, const af::GrayImage& photo, af::GrayImage* out, af::shape::TrainFace* t) {
-                  const int sw = std::max(8, static_cast<int>(std::lround(photo.width * scale[j])));
-                  const int sh = std::max(8, static_cast<int>(std::lround(photo.height * scale[j])));
-                  *out = af::ShrinkImage(photo, sw, sh);
-                  ScalePoints(static_cast<double>(sw) / photo.width, static_cast<double>(sh) / photo.height, &t->points);
-                });
-  std::fprintf(stderr, "low resolution: %zu shrunk copies added\n", picked.size());
 }
 
 struct NmeSummary {
@@ -309,7 +246,6 @@ int main(int argc, char** argv) {
     a.report.clear();
   } else {
   if (!LoadSet(a.data, "train.jsonl", a.max_faces, &images, &faces)) return 1;
-  if (a.lowres_share > 0) AddLowResFaces(a, &images, &faces);
   if (detector) {
     const size_t found = AttachDetectorBoxes(*detector, images, &faces);
     std::fprintf(stderr, "train: detector boxes for %zu of %zu faces (the rest use jittered point boxes)\n",
