@@ -6,6 +6,7 @@
 //     --trees 500 --depth 4 --nu 0.1 --oversampling N --pool 400 --splits 20 --lambda 0.1
 //     --pca K --pca-refresh T --threads 2 --max-faces N --report run.json]
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -26,6 +27,7 @@
 #include "common/face_box.h"
 #include "detect/face_detector.h"
 #include "detect/scan.h"
+#include "eval/metrics.h"
 #include "image/image.h"
 #include "shape/shape_model.h"
 #include "shape/shape_predictor.h"
@@ -196,28 +198,10 @@ void ShrinkSet(double scale, std::vector<af::GrayImage>* images, std::vector<af:
   }
 }
 
-struct NmeSummary {
-  double mean = 0, median = 0, failure = 0;
-  size_t n = 0;
-};
-
-NmeSummary Summarise(std::vector<double> v) {
-  NmeSummary s;
-  s.n = v.size();
-  if (v.empty()) return s;
-  double sum = 0, fail = 0;
-  for (double x : v) { sum += x; fail += x > 0.10 ? 1 : 0; }
-  std::sort(v.begin(), v.end());
-  s.mean = sum / v.size();
-  s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-  s.failure = fail / v.size();
-  return s;
-}
-
-std::string Json(const NmeSummary& s) {
+std::string Json(const af::eval::NmeSummary& s) {
   char buf[200];
-  std::snprintf(buf, sizeof buf, "{\"faces\": %zu, \"mean\": %.5f, \"median\": %.5f, \"failure\": %.5f}",
-                s.n, s.mean, s.median, s.failure);
+  std::snprintf(buf, sizeof buf, "{\"faces\": %d, \"mean\": %.5f, \"median\": %.5f, \"failure\": %.5f}",
+                s.n, s.mean, s.median, s.failure_rate);
   return buf;
 }
 
@@ -316,48 +300,47 @@ int main(int argc, char** argv) {
       best_wall_ms = std::min(best_wall_ms, ms / vfaces.size());
     }
   }
+  // Per part too (layout.md's rows), from the same per-point errors.
+  const std::vector<af::eval::PartRange>& parts = af::eval::Parts90();
+  std::vector<double> part_sum(parts.size(), 0.0);
   for (size_t i = 0; i < vfaces.size(); ++i) {
     const auto& g = vfaces[i].points;
-    const double iod = std::hypot(g[37].x - g[45].x, g[37].y - g[45].y);
+    const double iod = std::max(1e-6, static_cast<double>(std::hypot(g[37].x - g[45].x, g[37].y - g[45].y)));
+    std::array<double, af::kNumPoints> err{};
     double e = 0;
-    for (int k = 0; k < af::kNumPoints; ++k) e += std::hypot(preds[i][k].x - g[k].x, preds[i][k].y - g[k].y);
-    const double nme = e / af::kNumPoints / std::max(iod, 1e-6);
+    for (int k = 0; k < af::kNumPoints; ++k) {
+      err[k] = std::hypot(preds[i][k].x - g[k].x, preds[i][k].y - g[k].y);
+      e += err[k];
+    }
+    for (size_t p = 0; p < parts.size(); ++p) {
+      double pe = 0;
+      for (int k = parts[p].first; k < parts[p].first + parts[p].count; ++k) pe += err[k];
+      part_sum[p] += pe / parts[p].count / iod;
+    }
+    const double nme = e / af::kNumPoints / iod;
     all.push_back(nme);
     (std::fabs(vfaces[i].yaw) * 180 / 3.14159265358979 >= 20 ? turned : frontal).push_back(nme);
     if (std::fabs(vfaces[i].yaw) * 180 / 3.14159265358979 >= 15) turned15.push_back(nme);
   }
-  const NmeSummary s_all = Summarise(all), s_fr = Summarise(frontal), s_tu = Summarise(turned);
+  const af::eval::NmeSummary s_all = af::eval::Summarize(all), s_fr = af::eval::Summarize(frontal),
+                             s_tu = af::eval::Summarize(turned);
   const double total_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
   std::printf("model %s: %zu bytes\n", a.out.c_str(), bytes.size());
   std::printf("training: %llu samples, %.1f s (total run %.1f s)\n",
               static_cast<unsigned long long>(stats.samples), stats.seconds, total_s);
   if (detector) std::printf("val boxes: detector for %zu of %zu faces, proxy for the rest\n", val_detected, vfaces.size());
-  std::printf("val NME (%s boxes): mean %.4f median %.4f failure %.4f (n=%zu)\n", detector ? "detector" : "proxy",
-              s_all.mean, s_all.median, s_all.failure, s_all.n);
-  std::printf("  |yaw|<20deg: mean %.4f (n=%zu); |yaw|>=20deg: mean %.4f median %.4f failure %.4f (n=%zu)\n",
-              s_fr.mean, s_fr.n, s_tu.mean, s_tu.median, s_tu.failure, s_tu.n);
-  const NmeSummary s_15 = Summarise(turned15);
-  std::printf("  |yaw|>=15deg: mean %.4f median %.4f failure %.4f (n=%zu)\n", s_15.mean, s_15.median, s_15.failure, s_15.n);
-  {
-    // Per part (layout.md's rows), the same faces and boxes.
-    static const struct { const char* name; int first, count; } kParts[] = {
-        {"FaceProfile", 0, 21}, {"Brows", 21, 16}, {"Eyes", 37, 16}, {"Nose", 53, 13},
-        {"Mouth", 66, 22},     {"LeftPupil", 88, 1}, {"RightPupil", 89, 1}};
-    std::printf("  per part:");
-    for (const auto& part : kParts) {
-      double sum = 0;
-      for (size_t i = 0; i < vfaces.size(); ++i) {
-        const auto& g = vfaces[i].points;
-        const double iod = std::max(1e-6, static_cast<double>(std::hypot(g[37].x - g[45].x, g[37].y - g[45].y)));
-        double e = 0;
-        for (int k = part.first; k < part.first + part.count; ++k)
-          e += std::hypot(preds[i][k].x - g[k].x, preds[i][k].y - g[k].y);
-        sum += e / part.count / iod;
-      }
-      std::printf(" %s %.4f", part.name, vfaces.empty() ? 0. : sum / vfaces.size());
-    }
-    std::printf("\n");
+  std::printf("val NME (%s boxes): mean %.4f median %.4f failure %.4f (n=%d)\n", detector ? "detector" : "proxy",
+              s_all.mean, s_all.median, s_all.failure_rate, s_all.n);
+  std::printf("  |yaw|<20deg: mean %.4f (n=%d); |yaw|>=20deg: mean %.4f median %.4f failure %.4f (n=%d)\n",
+              s_fr.mean, s_fr.n, s_tu.mean, s_tu.median, s_tu.failure_rate, s_tu.n);
+  const af::eval::NmeSummary s_15 = af::eval::Summarize(turned15);
+  std::printf("  |yaw|>=15deg: mean %.4f median %.4f failure %.4f (n=%d)\n", s_15.mean, s_15.median,
+              s_15.failure_rate, s_15.n);
+  std::printf("  per part:");
+  for (size_t p = 0; p < parts.size(); ++p) {
+    std::printf(" %s %.4f", parts[p].name, vfaces.empty() ? 0. : part_sum[p] / vfaces.size());
   }
+  std::printf("\n");
   std::printf("speed: %.4f ms/face CPU time (wall %.4f; one thread, %s)\n", best_ms, best_wall_ms,
               af::UseAvx2() ? "avx2" : (af::UseSse2() ? "sse2" : "scalar"));
   if (!a.report.empty()) {
